@@ -1,0 +1,51 @@
+"""Shared CLI plumbing: consoles, JSON output, and turning expected errors into exit code 2."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from examprep.errors import ExamprepError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+USAGE_ERROR = 2
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Write `data` as JSON on stdout (stable key order as given)."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def fail(message: str) -> typer.Exit:
+    """Print `message` as an error and return the Exit to raise (code 2)."""
+    err_console().print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    return typer.Exit(USAGE_ERROR)
+
+
+def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a command so an ExamprepError prints a clear message and exits with code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except ExamprepError as exc:
+            raise fail(str(exc)) from None
+
+    return wrapper

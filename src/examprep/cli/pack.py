@@ -1,0 +1,95 @@
+"""`examprep pack check|stats`: validate a content pack and report its coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from examprep.cli.output import console, err_console, handles_errors, print_json
+
+app = typer.Typer(help="Validate a content pack and report its coverage.", no_args_is_help=True)
+
+PathArg = Annotated[
+    Path | None,
+    typer.Argument(help="Pack directory (default: the bundled gcp-pmle pack).", show_default=False),
+]
+
+
+@app.command("check")
+@handles_errors
+def check(
+    path: PathArg = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Validate a pack; list every problem as file:line: field: message."""
+    from examprep.services import check_pack
+
+    report = check_pack(path, strict=strict)
+    out = err_console()
+    for problem in report.problems:
+        label = "error" if problem.severity == "error" or strict else "warning"
+        style = "red" if label == "error" else "yellow"
+        out.print(f"{problem} [{style}]({label})[/]", soft_wrap=True, markup=True)
+    errors, warnings = len(report.errors), len(report.warnings)
+    summary = f"{report.path}: {errors} error(s), {warnings} warning(s)"
+    if report.ok:
+        console().print(f"[green]ok[/] {summary}")
+        return
+    out.print(f"[red]failed[/] {summary}")
+    raise typer.Exit(1)
+
+
+@app.command("stats")
+@handles_errors
+def stats(
+    path: PathArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (shape in docs/cli.md).")] = False,
+) -> None:
+    """Counts per section, subsection and bullet; key balance; word lengths; coverage gaps."""
+    from examprep.services import pack_stats
+
+    data = pack_stats(path)
+    if as_json:
+        print_json(data)
+        return
+    _render_stats(data)
+
+
+def _render_stats(data: dict[str, Any]) -> None:
+    out = console()
+    totals = data["totals"]
+    out.print(f"[bold]{data['pack']['id']}[/] — guide of {data['pack']['guide_date']}")
+    out.print(
+        f"{totals['questions']} questions ({totals['questions_reviewed']} reviewed, "
+        f"{totals['questions_multi']} multi-select, {totals['questions_genai']} generative AI), "
+        f"{totals['notes']} notes, {totals['cards']} cards, {totals['tables']} tables, "
+        f"{totals['advisor_leaves']} advisor leaves"
+    )
+    table = Table("id", "title", "weight", "questions", "reviewed", "multi", "genai")
+    for section in data["sections"]:
+        table.add_row(
+            section["id"], section["title"], f"{section['weight']:g}",
+            str(section["questions"]), str(section["questions_reviewed"]),
+            str(section["questions_multi"]), str(section["questions_genai"]),
+        )
+    out.print(table)
+    bullets = Table("bullet", "notes", "cards", "questions", "reviewed")
+    for section in data["sections"]:
+        for sub in section["subsections"]:
+            for b in sub["bullets"]:
+                bullets.add_row(
+                    b["id"], str(b["notes"]), str(b["cards"]), str(b["questions"]),
+                    str(b["questions_reviewed"]),
+                )
+    out.print(bullets)
+    keys = ", ".join(f"{k} {v}" for k, v in data["answer_keys"].items())
+    longest = data["longest_option_correct"]
+    out.print(f"answer keys: {keys}; correct option is the longest in {longest['share']:.0%}")
+    gaps = data["coverage"]
+    out.print(
+        f"bullets without notes: {len(gaps['bullets_without_notes'])}; "
+        f"with fewer than 3 questions: {len(gaps['bullets_under_3_questions'])}"
+    )

@@ -1,0 +1,1 @@
+"""The content-pack format: schema, loading, validation, statistics."""

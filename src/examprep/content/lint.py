@@ -1,0 +1,309 @@
+"""Checks on a loaded pack beyond the schema: integrity (always) and authoring rules (pack check)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from urllib.parse import urlparse
+
+from examprep.content.loader import Origin, Pack
+from examprep.content.problems import Problem, Severity
+from examprep.content.schema import Question
+
+NEAR_DUPLICATE = 0.6  # Jaccard similarity of word 3-grams above which stems are near-duplicates
+
+
+class _Checks:
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.problems: list[Problem] = []
+
+    def add(
+        self, item_id: str, fld: str, message: str, *sub: str | int, severity: Severity = "error"
+    ) -> None:
+        origin = self.pack.origins.get(item_id, Origin(str(self.pack.root), 1))
+        self.problems.append(Problem(origin.path, origin.line_of(*sub), fld, message, severity))
+
+
+def lint_pack(pack: Pack, only_errors: bool = False) -> list[Problem]:
+    """Every problem in `pack`; with `only_errors`, just the integrity errors loading depends on."""
+    checks = _Checks(pack)
+    _check_covers(checks)
+    _check_keys(checks)
+    _check_tables(checks)
+    _check_advisor(checks)
+    _check_names(checks)
+    if not only_errors:
+        _check_sources(checks)
+        _check_lengths(checks)
+        _check_options(checks)
+        _check_former_names(checks)
+        _check_duplicate_stems(checks)
+    return sorted(checks.problems)
+
+
+def _check_covers(checks: _Checks) -> None:
+    bullets = checks.pack.bullets
+    items: list[tuple[str, list[str]]] = [(q.id, q.covers) for q in checks.pack.questions]
+    items += [(c.id, c.covers) for c in checks.pack.cards]
+    items += [(n.id, n.meta.covers) for n in checks.pack.notes]
+    items += [(t.id, t.covers) for t in checks.pack.tables]
+    for item_id, covers in items:
+        for index, bullet in enumerate(covers):
+            if bullet not in bullets:
+                checks.add(item_id, "covers", f"unknown bullet {bullet!r}", "covers", index)
+
+
+def _check_keys(checks: _Checks) -> None:
+    for q in checks.pack.questions:
+        n = len(q.key)
+        if n != q.choose:
+            want = "exactly one correct option" if q.kind == "single" else f"{q.choose} correct"
+            checks.add(q.id, "options", f"{q.kind} question needs {want}, found {n}", "options")
+
+
+def _check_tables(checks: _Checks) -> None:
+    for table in checks.pack.tables:
+        columns = {c.id for c in table.columns}
+        if table.key not in columns:
+            checks.add(table.id, "key", f"key column {table.key!r} is not a declared column", "key")
+        for index, row in enumerate(table.rows):
+            missing = columns - set(row)
+            unknown = set(row) - columns
+            if missing:
+                checks.add(table.id, "rows", f"row lacks {sorted(missing)}", "rows", index)
+            if unknown:
+                checks.add(table.id, "rows", f"unknown columns {sorted(unknown)}", "rows", index)
+        for index, template in enumerate(table.templates):
+            for role in ("given", "answer"):
+                column = getattr(template, role)
+                if column not in columns:
+                    checks.add(
+                        table.id, f"templates.{template.id}.{role}",
+                        f"unknown column {column!r}", "templates", index, role,
+                    )
+            if template.given in columns and template.answer in columns:
+                for message in template_problems(table.rows, template.given, template.answer):
+                    checks.add(
+                        table.id, f"templates.{template.id}", message, "templates", index
+                    )
+
+
+def template_problems(rows: list[dict[str, str]], given: str, answer: str) -> list[str]:
+    """Why a drill template over `rows` would not have a unique answer (empty if it does)."""
+    problems = []
+    mapping: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if given in row and answer in row:
+            mapping[row[given]].add(row[answer])
+    for value, answers in sorted(mapping.items()):
+        if len(answers) > 1:
+            problems.append(
+                f"ambiguous: {given}={value!r} fits several answers {sorted(answers)}"
+            )
+    distinct = {a for answers in mapping.values() for a in answers}
+    if len(distinct) < 4:
+        problems.append(
+            f"needs at least 4 distinct `{answer}` values (one key, three distractors), "
+            f"has {len(distinct)}"
+        )
+    return problems
+
+
+def _check_advisor(checks: _Checks) -> None:
+    tree = checks.pack.advisor
+    if tree is None:
+        return
+    nodes = {n.id: n for n in tree.nodes}
+    leaves = {leaf.id: leaf for leaf in tree.leaves}
+    questions = {q.id for q in checks.pack.questions}
+    products = {p.id for p in checks.pack.names}
+    for dup in {n.id for n in tree.nodes} & set(leaves):
+        checks.add("advisor", "advisor", f"id {dup!r} is both a node and a leaf")
+    if tree.root not in nodes:
+        checks.add("advisor", "root", f"root {tree.root!r} is not a node", "root")
+        return
+    for ni, node in enumerate(tree.nodes):
+        for ci, choice in enumerate(node.choices):
+            where = ("nodes", ni, "choices", ci)
+            if choice.next is not None and choice.next not in nodes:
+                checks.add("advisor", f"{node.id}.{choice.id}", f"unknown node {choice.next!r}", *where)
+            if choice.leaf is not None and choice.leaf not in leaves:
+                checks.add("advisor", f"{node.id}.{choice.id}", f"unknown leaf {choice.leaf!r}", *where)
+    for li, leaf in enumerate(tree.leaves):
+        for alt in leaf.instead:
+            if alt.leaf not in leaves:
+                checks.add("advisor", f"{leaf.id}.instead", f"unknown leaf {alt.leaf!r}", "leaves", li)
+        for qid in leaf.questions:
+            if qid not in questions:
+                checks.add("advisor", f"{leaf.id}.questions", f"unknown question {qid!r}", "leaves", li)
+        for pid in leaf.names:
+            if pid not in products:
+                checks.add("advisor", f"{leaf.id}.names", f"unknown product {pid!r}", "leaves", li)
+    # Reachability and cycles: depth-first walk from the root.
+    reached_nodes: set[str] = set()
+    reached_leaves: set[str] = set()
+
+    def walk(node_id: str, path: tuple[str, ...]) -> None:
+        if node_id in path:
+            checks.add("advisor", "nodes", f"cycle: {' -> '.join((*path, node_id))}")
+            return
+        if node_id not in nodes or node_id in reached_nodes:
+            return
+        reached_nodes.add(node_id)
+        for choice in nodes[node_id].choices:
+            if choice.leaf is not None:
+                reached_leaves.add(choice.leaf)
+            if choice.next is not None:
+                walk(choice.next, (*path, node_id))
+
+    walk(tree.root, ())
+    for ni, node in enumerate(tree.nodes):
+        if node.id not in reached_nodes:
+            checks.add("advisor", node.id, "node is not reachable from the root", "nodes", ni)
+    for li, leaf in enumerate(tree.leaves):
+        if leaf.id not in reached_leaves:
+            checks.add("advisor", leaf.id, "leaf is not reachable from the root", "leaves", li)
+
+
+def _check_names(checks: _Checks) -> None:
+    ids = {p.id for p in checks.pack.names}
+    for p in checks.pack.names:
+        if p.successor is not None and p.successor not in ids:
+            checks.add(p.id, "successor", f"unknown product {p.successor!r}", "successor")
+        if p.status in {"deprecated", "shut-down"} and p.deprecated is None:
+            checks.add(p.id, "deprecated", f"status {p.status} needs a deprecated date", "status")
+
+
+def _official(url: str, domains: list[str]) -> bool:
+    host = (urlparse(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _check_sources(checks: _Checks) -> None:
+    pack = checks.pack
+    domains = [d.lower() for d in pack.meta.source_domains]
+    if not domains:
+        return
+    official = ", ".join(domains[:3]) + ", ..."
+    for q in pack.questions:
+        if not any(_official(u, domains) for u in q.sources):
+            checks.add(q.id, "sources", f"needs at least one official source ({official})", "sources")
+        if q.verified is None:
+            checks.add(q.id, "verified", "no verified date", severity="warning")
+    for c in pack.cards:
+        if not _official(c.source, domains):
+            checks.add(c.id, "source", f"not an official source: {c.source}", "source")
+    for n in pack.notes:
+        count = sum(_official(u, domains) for u in n.meta.sources)
+        if count < 2:
+            checks.add(n.id, "sources", f"a note cites at least two official sources, has {count}")
+    for t in pack.tables:
+        if not any(_official(u, domains) for u in t.sources):
+            checks.add(t.id, "sources", "needs at least one official source", "sources")
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _check_lengths(checks: _Checks) -> None:
+    style = checks.pack.meta.style
+    for q in checks.pack.questions:
+        _check_length(checks, q.id, "stem", _words(q.stem), style.stem_words, ("stem",))
+        for i, option in enumerate(q.options):
+            bounds = style.option_words
+            where = ("options", i, "text")
+            _check_length(checks, q.id, f"options[{i}]", _words(option.text), bounds, where)
+
+
+def _check_length(
+    checks: _Checks, item: str, fld: str, n: int, bounds: tuple[int, int], where: tuple[str | int, ...]
+) -> None:
+    low, high = bounds
+    if n < low:
+        checks.add(item, fld, f"{n} words, below the floor of {low}", *where)
+    elif n > high:
+        checks.add(item, fld, f"{n} words, above the ceiling of {high}", *where, severity="warning")
+
+
+def _check_options(checks: _Checks) -> None:
+    for q in checks.pack.questions:
+        texts = [" ".join(o.text.lower().split()) for o in q.options]
+        whys = [" ".join(o.why.lower().split()) for o in q.options]
+        for i in range(len(q.options)):
+            if texts[i] in texts[:i]:
+                checks.add(q.id, f"options[{i}]", "same text as an earlier option", "options", i)
+            if whys[i] in whys[:i]:
+                checks.add(
+                    q.id, f"options[{i}].why", "same explanation as an earlier option",
+                    "options", i, "why",
+                )
+
+
+def former_name_hits(text: str, former: list[str], current: list[str]) -> list[str]:
+    """Former product names used in `text` other than as "formerly X" or inside a current name."""
+    protected: list[tuple[int, int]] = []
+    for name in current:
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            protected.append(m.span())
+    hits = []
+    for name in sorted(set(former), key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            start, end = m.span()
+            if any(s <= start and end <= e for s, e in protected):
+                continue
+            if re.search(r"formerly\s+(?:called\s+|known as\s+)?$", text[max(0, start - 30) : start]):
+                continue
+            hits.append(name)
+            protected.append((start, end))
+    return hits
+
+
+def _check_former_names(checks: _Checks) -> None:
+    products = checks.pack.names
+    current = [p.name for p in products] + [p.short for p in products if p.short]
+    former = [f.name for p in products for f in p.former if f.name not in current]
+    if not former:
+        return
+    for q in checks.pack.questions:
+        parts: list[tuple[str, str, tuple[str | int, ...]]] = [("stem", q.stem, ("stem",))]
+        parts += [(f"options[{i}]", o.text, ("options", i)) for i, o in enumerate(q.options)]
+        for fld, text, where in parts:
+            for name in former_name_hits(text, former, current):
+                checks.add(
+                    q.id, fld, f"former product name {name!r}: use the current name "
+                    "(former names only in explanations, as \"formerly ...\")", *where,
+                )
+
+
+def _shingles(text: str) -> frozenset[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return frozenset(" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2)))
+
+
+def _check_duplicate_stems(checks: _Checks) -> None:
+    questions: list[Question] = list(checks.pack.questions)
+    shingles = [_shingles(q.stem) for q in questions]
+    seen: dict[str, str] = {}
+    for q in questions:
+        norm = " ".join(re.findall(r"[a-z0-9]+", q.stem.lower()))
+        if norm in seen:
+            checks.add(q.id, "stem", f"same stem as {seen[norm]}", "stem")
+        else:
+            seen[norm] = q.id
+    for i in range(len(questions)):
+        a = shingles[i]
+        for j in range(i):
+            b = shingles[j]
+            inter = len(a & b)
+            if not inter:
+                continue
+            sim = inter / len(a | b)
+            if NEAR_DUPLICATE <= sim < 1.0:
+                checks.add(
+                    questions[i].id, "stem",
+                    f"near-duplicate of {questions[j].id} ({sim:.0%} of word triples shared)",
+                    "stem", severity="warning",
+                )

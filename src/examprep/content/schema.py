@@ -1,0 +1,273 @@
+"""Pydantic models for every file of a content pack (the format is documented in docs/pack-format.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+BulletId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$", max_length=40)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+\S*$")]
+
+
+class Model(BaseModel):
+    """Base: unknown fields are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- pack.yaml -------------------------------------------------------------------------
+
+
+class Bullet(Model):
+    id: BulletId
+    text: Text
+
+
+class Subsection(Model):
+    id: BulletId
+    title: Text
+    bullets: list[Bullet] = Field(min_length=1)
+
+
+class Section(Model):
+    id: BulletId
+    title: Text
+    weight: float = Field(gt=0)
+    subsections: list[Subsection] = Field(min_length=1)
+
+    @property
+    def bullets(self) -> list[Bullet]:
+        return [b for sub in self.subsections for b in sub.bullets]
+
+
+class QuestionCount(Model):
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+    default: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> QuestionCount:
+        if not self.min <= self.default <= self.max:
+            raise ValueError("need min <= default <= max")
+        return self
+
+
+class Style(Model):
+    stem_words: tuple[int, int] = (1, 10_000)
+    option_words: tuple[int, int] = (1, 10_000)
+
+
+class PackMeta(Model):
+    id: Id
+    title: Text
+    provider: Text | None = None
+    guide_date: dt.date | None = None
+    guide_url: Url | None = None
+    exam_url: Url | None = None
+    questions: QuestionCount
+    minutes: int = Field(gt=0)
+    pass_mark: float = Field(gt=0, lt=1)
+    pass_mark_note: Text
+    source_domains: list[str] = Field(default_factory=list)
+    style: Style = Style()
+    sections: list[Section] = Field(min_length=1)
+
+
+# --- questions -------------------------------------------------------------------------
+
+
+class Option(Model):
+    text: Text
+    correct: bool = False
+    why: Text
+
+
+class Review(Model):
+    by: Text
+    on: dt.date
+    blind_answer: list[str] | None = None
+    notes: str | None = None
+
+
+class Question(Model):
+    id: Id
+    covers: list[BulletId] = Field(min_length=1)
+    kind: Literal["single", "multi"] = "single"
+    choose: int = Field(default=1, ge=1)
+    difficulty: int = Field(default=3, ge=1, le=5)
+    tags: list[Id] = Field(default_factory=list)
+    stem: Text
+    options: list[Option] = Field(min_length=2, max_length=6)
+    sources: list[Url] = Field(default_factory=list)
+    verified: dt.date | None = None
+    author: str | None = None
+    reviewed: Review | None = None
+    # Filled in by the loader from the pack outline (not written in question files).
+    section: str = Field(default="", exclude=True)
+    generated: bool = Field(default=False, exclude=True)
+
+    @model_validator(mode="after")
+    def _kind_matches_choose(self) -> Question:
+        if self.kind == "single" and self.choose != 1:
+            raise ValueError("a single-answer question has choose: 1")
+        if self.kind == "multi" and not 2 <= self.choose < len(self.options):
+            raise ValueError("a multi-select question has 2 <= choose < number of options")
+        return self
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        """Indexes (authored order) of the correct options."""
+        return tuple(i for i, o in enumerate(self.options) if o.correct)
+
+
+class QuestionFile(Model):
+    questions: list[Question]
+
+
+# --- cards -----------------------------------------------------------------------------
+
+
+class Card(Model):
+    id: Id
+    covers: list[BulletId] = Field(min_length=1)
+    front: Text
+    back: Text
+    source: Url
+    table: Id | None = None
+    tags: list[Id] = Field(default_factory=list)
+
+
+class CardFile(Model):
+    cards: list[Card]
+
+
+# --- notes -----------------------------------------------------------------------------
+
+
+class NoteMeta(Model):
+    id: Id
+    title: Text
+    covers: list[BulletId] = Field(min_length=1)
+    sources: list[Url] = Field(default_factory=list)
+    verified: dt.date | None = None
+    tags: list[Id] = Field(default_factory=list)
+
+
+class Note(Model):
+    meta: NoteMeta
+    body: str
+    path: str
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+# --- tables ----------------------------------------------------------------------------
+
+
+class Column(Model):
+    id: Id
+    label: Text
+
+
+class Template(Model):
+    id: Id
+    given: Id
+    answer: Id
+    prompt: Text
+
+    @field_validator("prompt")
+    @classmethod
+    def _has_placeholder(cls, value: str) -> str:
+        if "{given}" not in value:
+            raise ValueError("a template prompt must contain {given}")
+        return value
+
+
+class Table(Model):
+    id: Id
+    title: Text
+    covers: list[BulletId] = Field(min_length=1)
+    sources: list[Url] = Field(min_length=1)
+    verified: dt.date | None = None
+    key: Id
+    columns: list[Column] = Field(min_length=2)
+    rows: list[dict[str, str]] = Field(min_length=2)
+    templates: list[Template] = Field(default_factory=list)
+    note: str | None = None
+
+
+# --- names -----------------------------------------------------------------------------
+
+
+class FormerName(Model):
+    name: Text
+    until: dt.date | None = None
+    note: str | None = None
+
+
+class Product(Model):
+    id: Id
+    name: Text
+    short: str | None = None
+    former: list[FormerName] = Field(default_factory=list)
+    status: Literal["ga", "preview", "deprecated", "shut-down"] = "ga"
+    deprecated: dt.date | None = None
+    shutdown: dt.date | None = None
+    successor: Id | None = None
+    note: str | None = None
+    sources: list[Url] = Field(default_factory=list)
+
+
+class NamesFile(Model):
+    products: list[Product]
+
+
+# --- advisor ---------------------------------------------------------------------------
+
+
+class Choice(Model):
+    id: Id
+    label: Text
+    next: Id | None = None
+    leaf: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Choice:
+        if (self.next is None) == (self.leaf is None):
+            raise ValueError("a choice leads to exactly one of `next` (a node) or `leaf`")
+        return self
+
+
+class Node(Model):
+    id: Id
+    question: Text
+    why: Text
+    sources: list[Url] = Field(default_factory=list)
+    choices: list[Choice] = Field(min_length=2)
+
+
+class Alternative(Model):
+    leaf: Id
+    when: Text
+
+
+class Leaf(Model):
+    id: Id
+    product: Text
+    names: list[Id] = Field(default_factory=list)
+    why: Text
+    instead: list[Alternative] = Field(default_factory=list)
+    sources: list[Url] = Field(min_length=1)
+    questions: list[Id] = Field(default_factory=list)
+
+
+class AdvisorTree(Model):
+    root: Id
+    nodes: list[Node] = Field(min_length=1)
+    leaves: list[Leaf] = Field(min_length=1)

@@ -1,0 +1,114 @@
+"""Pack statistics: coverage per section/subsection/bullet, key balance, lengths (`pack stats`)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from typing import Any
+
+from examprep.content.loader import Pack
+from examprep.content.schema import Question
+
+LETTERS = "ABCDEF"
+
+
+def _longest_is_correct(q: Question) -> bool:
+    lengths = [len(o.text.split()) for o in q.options]
+    top = max(lengths)
+    return lengths.count(top) == 1 and q.options[lengths.index(top)].correct
+
+
+def _question_counts(questions: list[Question]) -> dict[str, int]:
+    return {
+        "questions": len(questions),
+        "questions_reviewed": sum(q.reviewed is not None for q in questions),
+        "questions_multi": sum(q.kind == "multi" for q in questions),
+        "questions_genai": sum("genai" in q.tags for q in questions),
+    }
+
+
+def _distribution(values: list[int]) -> dict[str, float]:
+    if not values:
+        return {"min": 0, "median": 0, "max": 0}
+    return {"min": min(values), "median": statistics.median(values), "max": max(values)}
+
+
+def pack_stats(pack: Pack) -> dict[str, Any]:
+    """The `pack stats --json` document (its shape is documented in docs/cli.md)."""
+    questions = list(pack.questions)
+    by_bullet: dict[str, list[Question]] = {b: [] for b in pack.bullets}
+    for q in questions:
+        for bullet in q.covers:
+            by_bullet.setdefault(bullet, []).append(q)
+    notes_by_bullet = Counter(b for n in pack.notes for b in n.meta.covers)
+    cards_by_bullet = Counter(b for c in pack.cards for b in c.covers)
+
+    sections = []
+    for section in pack.sections:
+        section_qs = [q for q in questions if q.section == section.id]
+        subsections = []
+        for sub in section.subsections:
+            bullets = []
+            for bullet in sub.bullets:
+                bqs = by_bullet.get(bullet.id, [])
+                bullets.append({
+                    "id": bullet.id,
+                    "text": bullet.text,
+                    "notes": notes_by_bullet[bullet.id],
+                    "cards": cards_by_bullet[bullet.id],
+                    "questions": len(bqs),
+                    "questions_reviewed": sum(q.reviewed is not None for q in bqs),
+                })
+            sub_qs = [q for q in questions if q.covers[0] in {b.id for b in sub.bullets}]
+            subsections.append({"id": sub.id, "title": sub.title, "questions": len(sub_qs),
+                                "bullets": bullets})
+        sections.append({
+            "id": section.id,
+            "title": section.title,
+            "weight": section.weight,
+            **_question_counts(section_qs),
+            "subsections": subsections,
+        })
+
+    keys = Counter(LETTERS[i] for q in questions for i in q.key)
+    answer_keys = {letter: keys.get(letter, 0) for letter in "ABCD"}
+    answer_keys.update({k: v for k, v in keys.items() if k not in answer_keys})
+    stem_words = [len(q.stem.split()) for q in questions]
+    option_words = [len(o.text.split()) for q in questions for o in q.options]
+    all_bullets = [b for s in sections for sub in s["subsections"] for b in sub["bullets"]]
+    totals = {
+        "notes": len(pack.notes),
+        "cards": len(pack.cards),
+        **_question_counts(questions),
+        "tables": len(pack.tables),
+        "advisor_leaves": len(pack.advisor.leaves) if pack.advisor else 0,
+        "products": len(pack.names),
+        "sections": len(pack.sections),
+        "subsections": sum(len(s.subsections) for s in pack.sections),
+        "bullets": len(pack.bullets),
+    }
+    return {
+        "pack": {"id": pack.id, "title": pack.meta.title, "guide_date": _iso(pack)},
+        "totals": totals,
+        "answer_keys": answer_keys,
+        "longest_option_correct": {
+            "count": sum(_longest_is_correct(q) for q in questions),
+            "share": _share(sum(_longest_is_correct(q) for q in questions), len(questions)),
+        },
+        "multi_share": _share(totals["questions_multi"], len(questions)),
+        "words": {"stem": _distribution(stem_words), "option": _distribution(option_words)},
+        "coverage": {
+            "bullets_without_notes": [b["id"] for b in all_bullets if b["notes"] == 0],
+            "bullets_without_cards": [b["id"] for b in all_bullets if b["cards"] == 0],
+            "bullets_under_3_questions": [b["id"] for b in all_bullets if b["questions"] < 3],
+        },
+        "sections": sections,
+    }
+
+
+def _iso(pack: Pack) -> str | None:
+    return pack.meta.guide_date.isoformat() if pack.meta.guide_date else None
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0

@@ -1,0 +1,1 @@
+"""Learner data: SQLAlchemy tables, migrations and repositories (SQLite or PostgreSQL)."""

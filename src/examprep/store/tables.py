@@ -1,0 +1,173 @@
+"""The database tables. Responses and review logs are append-only event records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: examprep stores timezone-aware UTC times")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class LearnerRow(Base):
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="learner")
+    password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AttemptRow(Base):
+    __tablename__ = "attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(40), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    pack_id: Mapped[str] = mapped_column(String(80))
+    mode: Mapped[str] = mapped_column(String(20))  # exam | practice | diagnostic | study
+    seed: Mapped[int] = mapped_column(BigInteger)
+    form: Mapped[list[dict[str, object]]] = mapped_column(JSON)  # items and option order shown
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    deadline: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    pass_mark: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class ResponseRow(Base):
+    """One event in an attempt: an answer, a flag change or a visit. Never updated or deleted."""
+
+    __tablename__ = "responses"
+    __table_args__ = (Index("ix_responses_attempt_position", "attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(40), unique=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[str] = mapped_column(String(80), index=True)
+    event: Mapped[str] = mapped_column(String(12))  # answer | flag | unflag | visit
+    choice: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)  # authored indexes
+    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CardStateRow(Base):
+    """The current FSRS state of one card for one learner (rebuildable from review logs)."""
+
+    __tablename__ = "card_states"
+    __table_args__ = (UniqueConstraint("learner_id", "card_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    card_id: Mapped[str] = mapped_column(String(100))  # card:<id> or question:<id>
+    state: Mapped[dict[str, object]] = mapped_column(JSON)
+    due: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ReviewLogRow(Base):
+    """One flashcard review. Never updated or deleted."""
+
+    __tablename__ = "review_logs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(40), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    card_id: Mapped[str] = mapped_column(String(100))
+    rating: Mapped[int] = mapped_column(Integer)
+    reviewed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    duration_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ItemParamRow(Base):
+    """Calibrated item parameters for one pack item (3PL: a, b, c)."""
+
+    __tablename__ = "item_params"
+    __table_args__ = (UniqueConstraint("pack_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String(80))
+    item_id: Mapped[str] = mapped_column(String(80))
+    a: Mapped[float] = mapped_column(Float)
+    b: Mapped[float] = mapped_column(Float)
+    c: Mapped[float] = mapped_column(Float)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    method: Mapped[str] = mapped_column(String(20))  # prior | elo | mml
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SettingRow(Base):
+    """A learner setting (exam date, pass-mark override, ...), stored as JSON."""
+
+    __tablename__ = "settings"
+    __table_args__ = (UniqueConstraint("learner_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
+    key: Mapped[str] = mapped_column(String(80))
+    value: Mapped[object] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+__all__ = [
+    "AttemptRow",
+    "Base",
+    "CardStateRow",
+    "ItemParamRow",
+    "LearnerRow",
+    "ResponseRow",
+    "ReviewLogRow",
+    "SettingRow",
+]
