@@ -46,7 +46,9 @@ def check(
 @handles_errors
 def stats(
     path: PathArg = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (shape in docs/cli.md).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (shape in docs/cli.md).")
+    ] = False,
 ) -> None:
     """Counts per section, subsection and bullet; key balance; word lengths; coverage gaps."""
     from examprep.services import pack_stats
@@ -71,9 +73,13 @@ def _render_stats(data: dict[str, Any]) -> None:
     table = Table("id", "title", "weight", "questions", "reviewed", "multi", "genai")
     for section in data["sections"]:
         table.add_row(
-            section["id"], section["title"], f"{section['weight']:g}",
-            str(section["questions"]), str(section["questions_reviewed"]),
-            str(section["questions_multi"]), str(section["questions_genai"]),
+            section["id"],
+            section["title"],
+            f"{section['weight']:g}",
+            str(section["questions"]),
+            str(section["questions_reviewed"]),
+            str(section["questions_multi"]),
+            str(section["questions_genai"]),
         )
     out.print(table)
     bullets = Table("bullet", "notes", "cards", "questions", "reviewed")
@@ -81,7 +87,10 @@ def _render_stats(data: dict[str, Any]) -> None:
         for sub in section["subsections"]:
             for b in sub["bullets"]:
                 bullets.add_row(
-                    b["id"], str(b["notes"]), str(b["cards"]), str(b["questions"]),
+                    b["id"],
+                    str(b["notes"]),
+                    str(b["cards"]),
+                    str(b["questions"]),
                     str(b["questions_reviewed"]),
                 )
     out.print(bullets)

@@ -1,10 +1,9 @@
-"""Checks on a loaded pack beyond the schema: integrity (always) and authoring rules (pack check)."""
+"""Checks beyond the schema: integrity (always) and authoring rules (for pack check)."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from urllib.parse import urlparse
 
 from examprep.content.loader import Origin, Pack
@@ -80,14 +79,16 @@ def _check_tables(checks: _Checks) -> None:
                 column = getattr(template, role)
                 if column not in columns:
                     checks.add(
-                        table.id, f"templates.{template.id}.{role}",
-                        f"unknown column {column!r}", "templates", index, role,
+                        table.id,
+                        f"templates.{template.id}.{role}",
+                        f"unknown column {column!r}",
+                        "templates",
+                        index,
+                        role,
                     )
             if template.given in columns and template.answer in columns:
                 for message in template_problems(table.rows, template.given, template.answer):
-                    checks.add(
-                        table.id, f"templates.{template.id}", message, "templates", index
-                    )
+                    checks.add(table.id, f"templates.{template.id}", message, "templates", index)
 
 
 def template_problems(rows: list[dict[str, str]], given: str, answer: str) -> list[str]:
@@ -99,9 +100,7 @@ def template_problems(rows: list[dict[str, str]], given: str, answer: str) -> li
             mapping[row[given]].add(row[answer])
     for value, answers in sorted(mapping.items()):
         if len(answers) > 1:
-            problems.append(
-                f"ambiguous: {given}={value!r} fits several answers {sorted(answers)}"
-            )
+            problems.append(f"ambiguous: {given}={value!r} fits several answers {sorted(answers)}")
     distinct = {a for answers in mapping.values() for a in answers}
     if len(distinct) < 4:
         problems.append(
@@ -128,16 +127,24 @@ def _check_advisor(checks: _Checks) -> None:
         for ci, choice in enumerate(node.choices):
             where = ("nodes", ni, "choices", ci)
             if choice.next is not None and choice.next not in nodes:
-                checks.add("advisor", f"{node.id}.{choice.id}", f"unknown node {choice.next!r}", *where)
+                checks.add(
+                    "advisor", f"{node.id}.{choice.id}", f"unknown node {choice.next!r}", *where
+                )
             if choice.leaf is not None and choice.leaf not in leaves:
-                checks.add("advisor", f"{node.id}.{choice.id}", f"unknown leaf {choice.leaf!r}", *where)
+                checks.add(
+                    "advisor", f"{node.id}.{choice.id}", f"unknown leaf {choice.leaf!r}", *where
+                )
     for li, leaf in enumerate(tree.leaves):
         for alt in leaf.instead:
             if alt.leaf not in leaves:
-                checks.add("advisor", f"{leaf.id}.instead", f"unknown leaf {alt.leaf!r}", "leaves", li)
+                checks.add(
+                    "advisor", f"{leaf.id}.instead", f"unknown leaf {alt.leaf!r}", "leaves", li
+                )
         for qid in leaf.questions:
             if qid not in questions:
-                checks.add("advisor", f"{leaf.id}.questions", f"unknown question {qid!r}", "leaves", li)
+                checks.add(
+                    "advisor", f"{leaf.id}.questions", f"unknown question {qid!r}", "leaves", li
+                )
         for pid in leaf.names:
             if pid not in products:
                 checks.add("advisor", f"{leaf.id}.names", f"unknown product {pid!r}", "leaves", li)
@@ -189,7 +196,9 @@ def _check_sources(checks: _Checks) -> None:
     official = ", ".join(domains[:3]) + ", ..."
     for q in pack.questions:
         if not any(_official(u, domains) for u in q.sources):
-            checks.add(q.id, "sources", f"needs at least one official source ({official})", "sources")
+            checks.add(
+                q.id, "sources", f"needs at least one official source ({official})", "sources"
+            )
         if q.verified is None:
             checks.add(q.id, "verified", "no verified date", severity="warning")
     for c in pack.cards:
@@ -198,7 +207,12 @@ def _check_sources(checks: _Checks) -> None:
     for n in pack.notes:
         count = sum(_official(u, domains) for u in n.meta.sources)
         if count < 2:
-            checks.add(n.id, "sources", f"a note cites at least two official sources, has {count}")
+            checks.add(
+                n.id,
+                "sources",
+                f"a note cites at least two official sources, has {count}",
+                "sources",
+            )
     for t in pack.tables:
         if not any(_official(u, domains) for u in t.sources):
             checks.add(t.id, "sources", "needs at least one official source", "sources")
@@ -219,7 +233,12 @@ def _check_lengths(checks: _Checks) -> None:
 
 
 def _check_length(
-    checks: _Checks, item: str, fld: str, n: int, bounds: tuple[int, int], where: tuple[str | int, ...]
+    checks: _Checks,
+    item: str,
+    fld: str,
+    n: int,
+    bounds: tuple[int, int],
+    where: tuple[str | int, ...],
 ) -> None:
     low, high = bounds
     if n < low:
@@ -237,8 +256,12 @@ def _check_options(checks: _Checks) -> None:
                 checks.add(q.id, f"options[{i}]", "same text as an earlier option", "options", i)
             if whys[i] in whys[:i]:
                 checks.add(
-                    q.id, f"options[{i}].why", "same explanation as an earlier option",
-                    "options", i, "why",
+                    q.id,
+                    f"options[{i}].why",
+                    "same explanation as an earlier option",
+                    "options",
+                    i,
+                    "why",
                 )
 
 
@@ -254,7 +277,9 @@ def former_name_hits(text: str, former: list[str], current: list[str]) -> list[s
             start, end = m.span()
             if any(s <= start and end <= e for s, e in protected):
                 continue
-            if re.search(r"formerly\s+(?:called\s+|known as\s+)?$", text[max(0, start - 30) : start]):
+            if re.search(
+                r"formerly\s+(?:called\s+|known as\s+)?$", text[max(0, start - 30) : start]
+            ):
                 continue
             hits.append(name)
             protected.append((start, end))
@@ -273,8 +298,11 @@ def _check_former_names(checks: _Checks) -> None:
         for fld, text, where in parts:
             for name in former_name_hits(text, former, current):
                 checks.add(
-                    q.id, fld, f"former product name {name!r}: use the current name "
-                    "(former names only in explanations, as \"formerly ...\")", *where,
+                    q.id,
+                    fld,
+                    f"former product name {name!r}: use the current name "
+                    '(former names only in explanations, as "formerly ...")',
+                    *where,
                 )
 
 
@@ -303,7 +331,9 @@ def _check_duplicate_stems(checks: _Checks) -> None:
             sim = inter / len(a | b)
             if NEAR_DUPLICATE <= sim < 1.0:
                 checks.add(
-                    questions[i].id, "stem",
+                    questions[i].id,
+                    "stem",
                     f"near-duplicate of {questions[j].id} ({sim:.0%} of word triples shared)",
-                    "stem", severity="warning",
+                    "stem",
+                    severity="warning",
                 )

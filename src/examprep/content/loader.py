@@ -129,8 +129,12 @@ class _Reader:
             origins[item_id] = origin
         else:
             self.problems.append(
-                Problem(origin.path, origin.line, "id",
-                        f"duplicate id {item_id!r} (first defined at {first.path}:{first.line})")
+                Problem(
+                    origin.path,
+                    origin.line,
+                    "id",
+                    f"duplicate id {item_id!r} (first defined at {first.path}:{first.line})",
+                )
             )
 
     def items(
@@ -142,7 +146,9 @@ class _Reader:
             return
         extra = sorted(str(k) for k in data if k != key)
         if extra:
-            self.error(doc.path, 1, extra[0], f"unexpected top-level key (only `{key}:` is allowed)")
+            self.error(
+                doc.path, 1, extra[0], f"unexpected top-level key (only `{key}:` is allowed)"
+            )
         values = data[key]
         if not isinstance(values, list):
             self.error(doc.path, doc.line_of((key,)), key, "expected a list")
@@ -234,7 +240,9 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
                 product = reader.validate(Product, value, doc, loc, name)
                 if product is not None:
                     names.append(product)
-                    reader.register(origins, product.id, Origin(str(names_path), doc.line_of(loc), doc, loc))
+                    reader.register(
+                        origins, product.id, Origin(str(names_path), doc.line_of(loc), doc, loc)
+                    )
 
     advisor = None
     advisor_path = root / "advisor.yaml"

@@ -36,14 +36,14 @@ def _distribution(values: list[int]) -> dict[str, float]:
 def pack_stats(pack: Pack) -> dict[str, Any]:
     """The `pack stats --json` document (its shape is documented in docs/cli.md)."""
     questions = list(pack.questions)
-    by_bullet: dict[str, list[Question]] = {b: [] for b in pack.bullets}
+    by_bullet: dict[str, list[Question]] = {bid: [] for bid in pack.bullets}
     for q in questions:
-        for bullet in q.covers:
-            by_bullet.setdefault(bullet, []).append(q)
+        for bid in q.covers:
+            by_bullet.setdefault(bid, []).append(q)
     notes_by_bullet = Counter(b for n in pack.notes for b in n.meta.covers)
     cards_by_bullet = Counter(b for c in pack.cards for b in c.covers)
 
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section in pack.sections:
         section_qs = [q for q in questions if q.section == section.id]
         subsections = []
@@ -51,31 +51,38 @@ def pack_stats(pack: Pack) -> dict[str, Any]:
             bullets = []
             for bullet in sub.bullets:
                 bqs = by_bullet.get(bullet.id, [])
-                bullets.append({
-                    "id": bullet.id,
-                    "text": bullet.text,
-                    "notes": notes_by_bullet[bullet.id],
-                    "cards": cards_by_bullet[bullet.id],
-                    "questions": len(bqs),
-                    "questions_reviewed": sum(q.reviewed is not None for q in bqs),
-                })
+                bullets.append(
+                    {
+                        "id": bullet.id,
+                        "text": bullet.text,
+                        "notes": notes_by_bullet[bullet.id],
+                        "cards": cards_by_bullet[bullet.id],
+                        "questions": len(bqs),
+                        "questions_reviewed": sum(q.reviewed is not None for q in bqs),
+                    }
+                )
             sub_qs = [q for q in questions if q.covers[0] in {b.id for b in sub.bullets}]
-            subsections.append({"id": sub.id, "title": sub.title, "questions": len(sub_qs),
-                                "bullets": bullets})
-        sections.append({
-            "id": section.id,
-            "title": section.title,
-            "weight": section.weight,
-            **_question_counts(section_qs),
-            "subsections": subsections,
-        })
+            subsections.append(
+                {"id": sub.id, "title": sub.title, "questions": len(sub_qs), "bullets": bullets}
+            )
+        sections.append(
+            {
+                "id": section.id,
+                "title": section.title,
+                "weight": section.weight,
+                **_question_counts(section_qs),
+                "subsections": subsections,
+            }
+        )
 
     keys = Counter(LETTERS[i] for q in questions for i in q.key)
     answer_keys = {letter: keys.get(letter, 0) for letter in "ABCD"}
     answer_keys.update({k: v for k, v in keys.items() if k not in answer_keys})
     stem_words = [len(q.stem.split()) for q in questions]
     option_words = [len(o.text.split()) for q in questions for o in q.options]
-    all_bullets = [b for s in sections for sub in s["subsections"] for b in sub["bullets"]]
+    all_bullets: list[dict[str, Any]] = [
+        b for s in sections for sub in s["subsections"] for b in sub["bullets"]
+    ]
     totals = {
         "notes": len(pack.notes),
         "cards": len(pack.cards),
