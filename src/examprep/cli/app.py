@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from examprep import __version__
-from examprep.cli import db, pack, status
+from examprep.cli import db, exam, pack, status, study
 
 app = typer.Typer(
     name="examprep",
@@ -43,5 +43,9 @@ def root(
         status.overview()
 
 
+app.add_typer(exam.app, name="exam")
+app.command("practice")(study.practice)
+app.command("review")(study.review)
+app.command("history")(study.history)
 app.add_typer(pack.app, name="pack")
 app.add_typer(db.app, name="db")

@@ -6,12 +6,15 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
 from examprep.errors import ExamprepError
+
+if TYPE_CHECKING:
+    from examprep.services.context import Context
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -20,11 +23,11 @@ USAGE_ERROR = 2
 
 
 def console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False)
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False)
 
 
 def print_json(data: Any) -> None:
@@ -49,3 +52,10 @@ def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(exc)) from None
 
     return wrapper
+
+
+def context() -> Context:
+    """The services context for this CLI run (settings from the environment)."""
+    from examprep.services import open_context
+
+    return open_context()

@@ -36,9 +36,9 @@ def check(
     errors, warnings = len(report.errors), len(report.warnings)
     summary = f"{report.path}: {errors} error(s), {warnings} warning(s)"
     if report.ok:
-        console().print(f"[green]ok[/] {summary}")
+        console().print(f"[green]ok[/] {summary}", soft_wrap=True)
         return
-    out.print(f"[red]failed[/] {summary}")
+    out.print(f"[red]failed[/] {summary}", soft_wrap=True)
     raise typer.Exit(1)
 
 

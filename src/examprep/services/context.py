@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ class Context:
     """What every use case needs. Build one per process (CLI run, web app)."""
 
     settings: Settings
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     _engine: Engine | None = field(default=None, repr=False)
     _pack: Pack | None = field(default=None, repr=False)
 
@@ -59,12 +61,25 @@ class Context:
         except DBAPIError as exc:
             raise DatabaseError(explain(engine, exc)) from None
 
+    def now(self) -> dt.datetime:
+        """The current time (UTC); tests pass a fixed clock."""
+        return self.clock()
+
+    @property
+    def learner(self) -> str:
+        return self.settings.learner
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
 
 
-def open_context(settings: Settings | None = None) -> Context:
-    """A context for `settings` (default: from the environment)."""
-    return Context(settings=settings or load_settings())
+def open_context(
+    settings: Settings | None = None, clock: Callable[[], dt.datetime] | None = None
+) -> Context:
+    """A context for `settings` (default: from the environment) and an optional fixed clock."""
+    ctx = Context(settings=settings or load_settings())
+    if clock is not None:
+        ctx.clock = clock
+    return ctx

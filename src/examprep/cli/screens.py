@@ -1,0 +1,130 @@
+"""Rendering of questions, feedback and results for an 80-column terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from examprep.services.views import AttemptView, ExamResult, Feedback, HistoryLine, QuestionView
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "untimed"
+    seconds = max(0, int(seconds))
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d} left"
+
+
+def question_screen(view: AttemptView, question: QuestionView, remaining: float | None) -> Group:
+    """One question, its options, and the status line."""
+    answered = len(view.answers)
+    flagged = " [yellow]⚑ flagged[/]" if question.position in view.flags else ""
+    head = Text.from_markup(
+        f"[bold]Question {question.position}/{len(view.questions)}[/] · {question.section} · "
+        f"{clock(remaining)} · answered {answered}/{len(view.questions)} · "
+        f"flagged {len(view.flags)}{flagged}"
+    )
+    body = Text(question.stem)
+    if question.kind == "multi":
+        body.append(f"\n(Choose {question.choose}.)", style="bold")
+    chosen = set(view.answers.get(question.position, "").split(","))
+    options = Table.grid(padding=(0, 1))
+    options.add_column(width=3)
+    options.add_column(ratio=1)
+    for option in question.options:
+        mark = "[reverse]" if option.key in chosen else ""
+        options.add_row(
+            Text.from_markup(f"{mark}{option.key}.[/]" if mark else f"{option.key}."),
+            Text(option.text),
+        )
+    return Group(head, Panel(body, expand=True), options)
+
+
+def feedback_screen(fb: Feedback, title: str | None = None) -> Group:
+    """A question with the learner's choice, the key, every option's explanation and sources."""
+    verdict = "[green]Correct[/]" if fb.correct else "[red]Not correct[/]"
+    if not fb.chosen:
+        verdict = "[red]Not answered[/]"
+    head = Text.from_markup(
+        f"[bold]{title or f'Question {fb.position}'}[/] · {fb.bullet} · {verdict} · "
+        f"your answer: {fb.chosen or '—'} · key: {fb.key}"
+    )
+    parts: list[Text | Panel | Table] = [head, Panel(Text(fb.stem), expand=True)]
+    for option in fb.options:
+        marks = ("✓ " if option.correct else "  ") + ("you " if option.chosen else "")
+        style = "green" if option.correct else ("red" if option.chosen else "")
+        line = Text(f"{option.key}. {marks}", style=f"bold {style}".strip())
+        line.append(option.text, style=style)
+        parts.append(line)
+        parts.append(Text("   " + option.why, style="dim"))
+    parts.append(Text("Sources: " + "  ".join(fb.sources), style="cyan"))
+    return Group(*parts)
+
+
+def result_screen(result: ExamResult) -> Group:
+    """Overall score, the pass-mark assumption, sections, weakest bullets, earlier attempts."""
+    pct = f"{result.score:.0%}"
+    mark = f"{result.pass_mark:.0%}"
+    side = "at or above" if result.above_assumed_pass_mark else "below"
+    head = Text.from_markup(
+        f"[bold]Attempt {result.attempt}[/]: {result.correct}/{result.total} correct ({pct}) — "
+        f"{side} the assumed pass mark of {mark}."
+    )
+    note = Text(f"Assumption: {result.pass_mark_note}", style="dim")
+    sections = Table("section", "title", "correct", "score", title="By section")
+    for s in result.sections:
+        sections.add_row(s.id, s.title, f"{s.correct}/{s.total}", f"{s.share:.0%}")
+    parts: list[Text | Table] = [head, note, sections]
+    if result.weakest:
+        weak = Table("bullet", "correct", "topic", title="Weakest bullets")
+        for b in result.weakest:
+            weak.add_row(b.id, f"{b.correct}/{b.total}", b.title)
+        parts.append(weak)
+    timing = sorted(result.questions, key=lambda q: -q.seconds)[:3]
+    if timing and timing[0].seconds > 0:
+        slow = ", ".join(f"Q{q.position} {q.seconds / 60:.1f} min" for q in timing)
+        parts.append(Text(f"Longest questions: {slow}"))
+    if result.previous:
+        history = " → ".join(f"{p.score:.0%}" for p in result.previous[-5:])
+        parts.append(Text(f"Earlier attempts: {history} → now {pct}"))
+    return Group(*parts)
+
+
+def history_table(lines: list[HistoryLine], sections: list[str]) -> Table:
+    table = Table("attempt", "date", "mode", "status", "score", *sections, title="History")
+    for line in lines:
+        table.add_row(
+            str(line.attempt),
+            f"{line.started_at:%Y-%m-%d %H:%M}",
+            line.mode,
+            line.status,
+            f"{line.correct}/{line.total} ({line.score:.0%})",
+            *(
+                f"{line.sections[s][0]}/{line.sections[s][1]}" if s in line.sections else "—"
+                for s in sections
+            ),
+        )
+    return table
+
+
+def review_screen(view: AttemptView) -> Group:
+    """Unanswered and flagged questions, before submitting."""
+    unanswered = ", ".join(map(str, view.unanswered)) or "none"
+    flagged = ", ".join(map(str, sorted(view.flags))) or "none"
+    grid = Table.grid(padding=(0, 2))
+    for q in view.questions:
+        state = view.answers.get(q.position, "—")
+        flag = "⚑" if q.position in view.flags else ""
+        grid.add_row(f"{q.position:>2}", state, flag)
+    return Group(
+        Text.from_markup(f"[bold]Review[/] · unanswered: {unanswered} · flagged: {flagged}"),
+        grid,
+    )
+
+
+def print_screen(console: Console, renderable: Group, clear: bool) -> None:
+    if clear and console.is_terminal:
+        console.clear()
+    console.print(renderable)

@@ -1,0 +1,162 @@
+"""`examprep practice`, `review` and `history`: practise with feedback, study past attempts."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from examprep.cli.output import console, context, handles_errors, print_json
+
+
+@handles_errors
+def practice(
+    section: Annotated[
+        str | None, typer.Option("--section", "-s", help="Only this section (S3).")
+    ] = None,
+    bullet: Annotated[
+        str | None, typer.Option("--bullet", "-b", help="Only this bullet (S3.2.e).")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only questions with this tag.")
+    ] = None,
+    unseen: Annotated[
+        bool, typer.Option("--unseen", help="Only questions never answered.")
+    ] = False,
+    missed: Annotated[
+        bool, typer.Option("--missed", help="Only questions last answered wrongly.")
+    ] = False,
+    count: Annotated[int, typer.Option("-n", help="How many questions.")] = 10,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for a reproducible set.")] = None,
+) -> None:
+    """Untimed practice with immediate feedback: every option explained, with its sources."""
+    from examprep.cli.screens import feedback_screen, print_screen, question_screen
+    from examprep.services import (
+        PracticeFilter,
+        answer,
+        feedback,
+        get_attempt,
+        start_practice,
+        submit,
+    )
+
+    ctx = context()
+    filters = PracticeFilter(
+        section=section, bullet=bullet, tag=tag, unseen=unseen, missed=missed, count=count
+    )
+    view = start_practice(ctx, filters, seed=seed)
+    out = console()
+    right = 0
+    for question in view.questions:
+        while True:
+            current = get_attempt(ctx, view.attempt)
+            print_screen(out, question_screen(current, question, None), True)
+            try:
+                reply = out.input("Answer (letters), s to skip, q to stop: ").strip()
+            except (EOFError, KeyboardInterrupt):
+                reply = "q"
+            if reply.lower() in {"q", "s"}:
+                break
+            try:
+                right += answer(ctx, view.attempt, question.position, reply)
+            except Exception as exc:
+                from examprep.errors import ExamprepError
+
+                if not isinstance(exc, ExamprepError):
+                    raise
+                out.print(f"[red]{exc}[/]")
+                continue
+            out.print(feedback_screen(feedback(ctx, view.attempt, question.position)))
+            try:
+                out.input("Enter for the next question ")
+            except (EOFError, KeyboardInterrupt):
+                reply = "q"
+            break
+        if reply.lower() == "q":
+            break
+    done = submit(ctx, view.attempt)
+    answered = sum(1 for q in done.questions if q.chosen)
+    out.print(f"Practice {view.attempt}: {right}/{answered} answered correctly.")
+
+
+@handles_errors
+def review(
+    attempt: Annotated[
+        int | None, typer.Argument(help="Attempt id (default: the latest finished).")
+    ] = None,
+    wrong: Annotated[bool, typer.Option("--wrong", help="Only the questions you missed.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Walk a finished attempt: your choice, the key, every option's explanation and sources."""
+    from examprep.cli.screens import feedback_screen, print_screen, result_screen
+    from examprep.errors import NotFound
+    from examprep.services import latest_finished, result
+
+    ctx = context()
+    if attempt is None:
+        attempt = latest_finished(ctx)
+        if attempt is None:
+            raise NotFound(
+                "no finished attempt yet; take one with `examprep exam` or `examprep practice`"
+            )
+    done = result(ctx, attempt)
+    questions = [q for q in done.questions if not (wrong and q.correct)]
+    if as_json:
+        data = done.to_json()
+        data["questions"] = [q.to_json() for q in questions]
+        print_json(data)
+        return
+    out = console()
+    out.print(result_screen(done))
+    interactive = sys.stdin.isatty() and out.is_terminal
+    for index, q in enumerate(questions, 1):
+        if interactive:
+            try:
+                if (
+                    out.input(
+                        f"Enter for question {q.position} ({index}/{len(questions)}), q to stop: "
+                    )
+                    .strip()
+                    .lower()
+                    == "q"
+                ):
+                    return
+            except (EOFError, KeyboardInterrupt):
+                return
+        print_screen(out, feedback_screen(q), interactive)
+
+
+@handles_errors
+def history(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Your attempts: date, mode, score and per-section scores."""
+    from examprep.cli.screens import history_table
+    from examprep.services import history as get_history
+
+    ctx = context()
+    lines = get_history(ctx)
+    sections = [s.id for s in ctx.pack.sections]
+    if as_json:
+        print_json(
+            [
+                {
+                    "attempt": h.attempt,
+                    "mode": h.mode,
+                    "status": h.status,
+                    "started_at": h.started_at.isoformat(),
+                    "finished_at": h.finished_at.isoformat() if h.finished_at else None,
+                    "correct": h.correct,
+                    "total": h.total,
+                    "score": round(h.score, 4),
+                    "sections": {s: {"correct": c, "total": t} for s, (c, t) in h.sections.items()},
+                }
+                for h in lines
+            ]
+        )
+        return
+    if not lines:
+        console().print("No attempts yet. Start with `examprep exam` or `examprep practice`.")
+        return
+    console().print(history_table(lines, sections))

@@ -1,0 +1,236 @@
+"""Submitting attempts, results with every option explained, review and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from examprep.engine.exam import letters, score_form, to_shown
+from examprep.errors import Conflict
+from examprep.services.context import Context
+from examprep.services.exams import (
+    form_of,
+    item_of,
+    learner_id,
+    owned_attempt,
+    state_of,
+    status_of,
+)
+from examprep.services.views import (
+    ExamResult,
+    ExplainedOption,
+    Feedback,
+    HistoryLine,
+    PastScore,
+    ScoreLine,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from examprep.content.loader import Pack
+    from examprep.engine.exam import FormItem
+    from examprep.store.tables import AttemptRow
+
+
+def explain(
+    pack: Pack,
+    position: int,
+    form_item: FormItem,
+    chosen: tuple[int, ...] | None,
+    seconds: float = 0.0,
+    flagged: bool = False,
+) -> Feedback:
+    """A question with the learner's choice, the key and every option's explanation, as shown."""
+    question = pack.question(form_item.item_id)
+    picked = set(chosen or ())
+    options = [
+        ExplainedOption(
+            key="ABCDEFGH"[shown],
+            text=question.options[authored].text,
+            correct=question.options[authored].correct,
+            chosen=authored in picked,
+            why=question.options[authored].why,
+        )
+        for shown, authored in enumerate(form_item.order)
+    ]
+    return Feedback(
+        position=position,
+        id=question.id,
+        stem=question.stem,
+        kind=question.kind,
+        chosen=letters(to_shown(form_item, sorted(picked))) if picked else "",
+        key=letters(to_shown(form_item, question.key)),
+        correct=bool(picked) and picked == set(question.key),
+        options=options,
+        sources=list(question.sources),
+        bullet=question.covers[0],
+        section=question.section,
+        seconds=seconds,
+        flagged=flagged,
+    )
+
+
+def _result(ctx: Context, session: Session, attempt: AttemptRow) -> ExamResult:
+    pack = ctx.pack
+    form = form_of(attempt)
+    assert attempt.finished_at is not None
+    state = state_of(session, attempt, attempt.finished_at)
+    items = [item_of(pack.question(f.item_id)) for f in form]
+    answers = {form[p - 1].item_id: choice for p, choice in state.answers.items() if choice}
+    score = score_form(items, answers, [s.id for s in pack.sections])
+    titles = {s.id: s.title for s in pack.sections}
+    sections = [
+        ScoreLine(s, titles.get(s, s), t.correct, t.total)
+        for s, t in score.sections.items()
+        if t.total
+    ]
+    bullet_text = {b: pack.bullets[b].text if b in pack.bullets else b for b in score.bullets}
+    bullets = [
+        ScoreLine(b, bullet_text[b], t.correct, t.total) for b, t in sorted(score.bullets.items())
+    ]
+    weakest = [
+        ScoreLine(b, bullet_text[b], score.bullets[b].correct, score.bullets[b].total)
+        for b in score.weakest_bullets()
+    ]
+    questions = [
+        explain(
+            pack,
+            i + 1,
+            f,
+            state.answers.get(i + 1),
+            state.seconds.get(i + 1, 0.0),
+            (i + 1) in state.flags,
+        )
+        for i, f in enumerate(form)
+    ]
+    return ExamResult(
+        attempt=attempt.id,
+        mode=attempt.mode,
+        started_at=attempt.started_at,
+        finished_at=attempt.finished_at,
+        correct=score.overall.correct,
+        total=score.overall.total,
+        pass_mark=attempt.pass_mark or pack.meta.pass_mark,
+        pass_mark_note=pack.meta.pass_mark_note,
+        sections=sections,
+        bullets=bullets,
+        weakest=weakest,
+        questions=questions,
+        previous=_previous(ctx, session, attempt),
+    )
+
+
+def _previous(ctx: Context, session: Session, attempt: AttemptRow) -> list[PastScore]:
+    from examprep.store.attempts import list_attempts
+
+    past = []
+    for other in list_attempts(
+        session, attempt.learner_id, modes=[attempt.mode], pack_id=ctx.pack.id
+    ):
+        if (
+            other.id == attempt.id
+            or other.finished_at is None
+            or other.started_at > attempt.started_at
+        ):
+            continue
+        state = state_of(session, other, other.finished_at)
+        form = form_of(other)
+        items = {
+            f.item_id: item_of(ctx.pack.question(f.item_id))
+            for f in form
+            if _known(ctx.pack, f.item_id)
+        }
+        right = sum(
+            1
+            for p, choice in state.answers.items()
+            if form[p - 1].item_id in items and set(choice) == set(items[form[p - 1].item_id].key)
+        )
+        past.append(PastScore(other.id, other.finished_at, right, len(form)))
+    return past
+
+
+def _known(pack: Pack, item_id: str) -> bool:
+    try:
+        pack.question(item_id)
+    except KeyError:
+        return False
+    return True
+
+
+def _finish(ctx: Context, session: Session, attempt: AttemptRow, now: dt.datetime) -> None:
+    """Close an attempt: at `now`, or at its deadline if that has passed (auto-submit)."""
+    from examprep.store.attempts import finish_attempt
+
+    end = now if attempt.deadline is None else min(now, attempt.deadline)
+    finish_attempt(attempt, end)
+
+
+def submit(ctx: Context, attempt_id: int) -> ExamResult:
+    """Submit an attempt (an expired one is submitted as of its deadline) and score it."""
+    now = ctx.now()
+    with ctx.transaction() as session:
+        attempt = owned_attempt(ctx, session, attempt_id, lock=True)
+        if attempt.finished_at is not None:
+            raise Conflict(
+                f"attempt {attempt_id} was already submitted; see `examprep review {attempt_id}`"
+            )
+        _finish(ctx, session, attempt, now)
+        session.flush()
+        return _result(ctx, session, attempt)
+
+
+def result(ctx: Context, attempt_id: int) -> ExamResult:
+    """The result of a finished attempt; an expired exam is submitted at its deadline first."""
+    now = ctx.now()
+    with ctx.transaction() as session:
+        attempt = owned_attempt(ctx, session, attempt_id, lock=True)
+        status = status_of(attempt, now)
+        if status == "open":
+            raise Conflict(f"attempt {attempt_id} is still in progress; submit it first")
+        if status == "expired":
+            _finish(ctx, session, attempt, now)
+            session.flush()
+        return _result(ctx, session, attempt)
+
+
+def latest_finished(ctx: Context) -> int | None:
+    """The id of the learner's most recently finished attempt."""
+    from examprep.store.attempts import list_attempts
+
+    with ctx.transaction() as session:
+        lid = learner_id(ctx, session)
+        done = [a for a in list_attempts(session, lid, pack_id=ctx.pack.id) if a.finished_at]
+        return max(done, key=lambda a: (a.finished_at, a.id)).id if done else None
+
+
+def history(ctx: Context) -> list[HistoryLine]:
+    """Every attempt of the learner on this pack, oldest first, with per-section scores."""
+    from examprep.store.attempts import list_attempts
+
+    now = ctx.now()
+    pack = ctx.pack
+    lines = []
+    with ctx.transaction() as session:
+        lid = learner_id(ctx, session)
+        for attempt in list_attempts(session, lid, pack_id=pack.id):
+            form = [f for f in form_of(attempt) if _known(pack, f.item_id)]
+            state = state_of(session, attempt, attempt.finished_at or now)
+            items = [item_of(pack.question(f.item_id)) for f in form]
+            answers = {form_of(attempt)[p - 1].item_id: c for p, c in state.answers.items() if c}
+            score = score_form(items, answers, [s.id for s in pack.sections])
+            lines.append(
+                HistoryLine(
+                    attempt=attempt.id,
+                    mode=attempt.mode,
+                    started_at=attempt.started_at,
+                    finished_at=attempt.finished_at,
+                    status=status_of(attempt, now),
+                    correct=score.overall.correct,
+                    total=score.overall.total,
+                    sections={
+                        s: (t.correct, t.total) for s, t in score.sections.items() if t.total
+                    },
+                )
+            )
+    return lines
