@@ -20,14 +20,13 @@ runner = CliRunner()
 
 def command_paths() -> list[list[str]]:
     """Every command and group of the app, as argument lists."""
-    import click
-
     root = get_command(app)
     paths: list[list[str]] = [[]]
 
-    def walk(cmd: click.Command, prefix: list[str]) -> None:
-        if isinstance(cmd, click.Group):
-            for name, sub in cmd.commands.items():
+    def walk(cmd: object, prefix: list[str]) -> None:
+        commands = getattr(cmd, "commands", None)
+        if commands:
+            for name, sub in commands.items():
                 paths.append([*prefix, name])
                 walk(sub, [*prefix, name])
 
@@ -40,6 +39,22 @@ def test_every_command_has_help(path: list[str]) -> None:
     result = runner.invoke(app, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
+
+
+def test_command_list_is_complete() -> None:
+    names = {" ".join(p) for p in command_paths()}
+    assert {
+        "pack check",
+        "pack stats",
+        "db upgrade",
+        "exam start",
+        "exam answer",
+        "exam flag",
+        "exam submit",
+        "practice",
+        "review",
+        "history",
+    } <= names
 
 
 def test_version() -> None:
@@ -173,6 +188,7 @@ def test_corrupt_database_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.M
     db = tmp_path / "bad.sqlite3"
     db.write_bytes(b"garbage" * 1000)
     monkeypatch.setenv("EXAMPREP_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("EXAMPREP_PACK_PATH", str(MINI_PACK))
     result = runner.invoke(app, [])
     assert result.exit_code == 2
     assert "corrupt or not an SQLite database" in result.output
@@ -185,6 +201,15 @@ def test_overview_on_first_run_creates_the_database(tmp_path: Path) -> None:
     assert "Google Cloud Professional Machine Learning Engineer" in result.output
     assert (tmp_path / "data" / "examprep.sqlite3").exists()
     assert "Attempts so far: 0" in result.output
+
+
+def test_messages_with_brackets_are_not_eaten_as_markup(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    (root / "questions").mkdir(parents=True)
+    (root / "pack.yaml").write_text((MINI_PACK / "pack.yaml").read_text())
+    (root / "questions" / "x.yaml").write_text("questions:\n  - id: Bad_Id\n")
+    result = runner.invoke(app, ["pack", "check", str(root)])
+    assert "String should match pattern '^[a-z0-9][a-z0-9-]*$'" in result.output
 
 
 def test_malformed_pack_setting_is_a_clear_error(

@@ -45,9 +45,15 @@ def exam(
         return
     from examprep.cli.examui import run_exam
 
-    run_exam(
-        context(), questions=questions, minutes=minutes, seed=seed, sections=section, resume=resume
-    )
+    with context() as services_ctx:
+        run_exam(
+            services_ctx,
+            questions=questions,
+            minutes=minutes,
+            seed=seed,
+            sections=section,
+            resume=resume,
+        )
 
 
 @app.command("start")
@@ -62,7 +68,8 @@ def start(
     """Start an exam without the interactive screen; prints the attempt id and questions."""
     from examprep.services import start_exam
 
-    view = start_exam(context(), questions=questions, seed=seed, minutes=minutes, sections=section)
+    with context() as ctx:
+        view = start_exam(ctx, questions=questions, seed=seed, minutes=minutes, sections=section)
     if as_json:
         print_json(view.to_json())
         return
@@ -80,7 +87,8 @@ def answer(
     """Answer (or change the answer to) one question."""
     from examprep.services import answer as record
 
-    record(context(), attempt, position, choices)
+    with context() as ctx:
+        record(ctx, attempt, position, choices)
     console().print(f"saved: question {position} -> {choices.upper()}")
 
 
@@ -94,7 +102,8 @@ def flag(
     """Flag a question for review (or clear the flag)."""
     from examprep.services import flag as record
 
-    record(context(), attempt, position, on=not clear)
+    with context() as ctx:
+        record(ctx, attempt, position, on=not clear)
     console().print(f"question {position} {'unflagged' if clear else 'flagged'}")
 
 
@@ -108,7 +117,8 @@ def show(
     from examprep.cli.screens import review_screen
     from examprep.services import get_attempt
 
-    view = get_attempt(context(), attempt)
+    with context() as ctx:
+        view = get_attempt(ctx, attempt)
     if as_json:
         print_json(view.to_json())
     else:
@@ -125,7 +135,8 @@ def submit(
     from examprep.cli.screens import result_screen
     from examprep.services import submit as do_submit
 
-    result = do_submit(context(), attempt)
+    with context() as ctx:
+        result = do_submit(ctx, attempt)
     if as_json:
         print_json(result.to_json())
     else:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from examprep.errors import ExamprepError
 
@@ -37,7 +39,7 @@ def print_json(data: Any) -> None:
 
 def fail(message: str) -> typer.Exit:
     """Print `message` as an error and return the Exit to raise (code 2)."""
-    err_console().print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    err_console().print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(USAGE_ERROR)
 
 
@@ -54,8 +56,13 @@ def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def context() -> Context:
-    """The services context for this CLI run (settings from the environment)."""
+@contextlib.contextmanager
+def context() -> Iterator[Context]:
+    """The services context for one command (settings from the environment), closed after it."""
     from examprep.services import open_context
 
-    return open_context()
+    ctx = open_context()
+    try:
+        yield ctx
+    finally:
+        ctx.close()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from examprep.cli.output import console, err_console, handles_errors, print_json
@@ -32,7 +33,7 @@ def check(
     for problem in report.problems:
         label = "error" if problem.severity == "error" or strict else "warning"
         style = "red" if label == "error" else "yellow"
-        out.print(f"{problem} [{style}]({label})[/]", soft_wrap=True, markup=True)
+        out.print(f"{escape(str(problem))} [{style}]({label})[/]", soft_wrap=True)
     errors, warnings = len(report.errors), len(report.warnings)
     summary = f"{report.path}: {errors} error(s), {warnings} warning(s)"
     if report.ok:

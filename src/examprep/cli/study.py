@@ -41,43 +41,43 @@ def practice(
         submit,
     )
 
-    ctx = context()
-    filters = PracticeFilter(
-        section=section, bullet=bullet, tag=tag, unseen=unseen, missed=missed, count=count
-    )
-    view = start_practice(ctx, filters, seed=seed)
-    out = console()
-    right = 0
-    for question in view.questions:
-        while True:
-            current = get_attempt(ctx, view.attempt)
-            print_screen(out, question_screen(current, question, None), True)
-            try:
-                reply = out.input("Answer (letters), s to skip, q to stop: ").strip()
-            except (EOFError, KeyboardInterrupt):
-                reply = "q"
-            if reply.lower() in {"q", "s"}:
-                break
-            try:
-                right += answer(ctx, view.attempt, question.position, reply)
-            except Exception as exc:
-                from examprep.errors import ExamprepError
+    with context() as ctx:
+        filters = PracticeFilter(
+            section=section, bullet=bullet, tag=tag, unseen=unseen, missed=missed, count=count
+        )
+        view = start_practice(ctx, filters, seed=seed)
+        out = console()
+        right = 0
+        for question in view.questions:
+            while True:
+                current = get_attempt(ctx, view.attempt)
+                print_screen(out, question_screen(current, question, None), True)
+                try:
+                    reply = out.input("Answer (letters), s to skip, q to stop: ").strip()
+                except (EOFError, KeyboardInterrupt):
+                    reply = "q"
+                if reply.lower() in {"q", "s"}:
+                    break
+                try:
+                    right += answer(ctx, view.attempt, question.position, reply)
+                except Exception as exc:
+                    from examprep.errors import ExamprepError
 
-                if not isinstance(exc, ExamprepError):
-                    raise
-                out.print(f"[red]{exc}[/]")
-                continue
-            out.print(feedback_screen(feedback(ctx, view.attempt, question.position)))
-            try:
-                out.input("Enter for the next question ")
-            except (EOFError, KeyboardInterrupt):
-                reply = "q"
-            break
-        if reply.lower() == "q":
-            break
-    done = submit(ctx, view.attempt)
-    answered = sum(1 for q in done.questions if q.chosen)
-    out.print(f"Practice {view.attempt}: {right}/{answered} answered correctly.")
+                    if not isinstance(exc, ExamprepError):
+                        raise
+                    out.print(f"[red]{exc}[/]")
+                    continue
+                out.print(feedback_screen(feedback(ctx, view.attempt, question.position)))
+                try:
+                    out.input("Enter for the next question ")
+                except (EOFError, KeyboardInterrupt):
+                    reply = "q"
+                break
+            if reply.lower() == "q":
+                break
+        done = submit(ctx, view.attempt)
+        answered = sum(1 for q in done.questions if q.chosen)
+        out.print(f"Practice {view.attempt}: {right}/{answered} answered correctly.")
 
 
 @handles_errors
@@ -93,38 +93,32 @@ def review(
     from examprep.errors import NotFound
     from examprep.services import latest_finished, result
 
-    ctx = context()
-    if attempt is None:
-        attempt = latest_finished(ctx)
+    with context() as ctx:
         if attempt is None:
-            raise NotFound(
-                "no finished attempt yet; take one with `examprep exam` or `examprep practice`"
-            )
-    done = result(ctx, attempt)
-    questions = [q for q in done.questions if not (wrong and q.correct)]
-    if as_json:
-        data = done.to_json()
-        data["questions"] = [q.to_json() for q in questions]
-        print_json(data)
-        return
-    out = console()
-    out.print(result_screen(done))
-    interactive = sys.stdin.isatty() and out.is_terminal
-    for index, q in enumerate(questions, 1):
-        if interactive:
-            try:
-                if (
-                    out.input(
-                        f"Enter for question {q.position} ({index}/{len(questions)}), q to stop: "
-                    )
-                    .strip()
-                    .lower()
-                    == "q"
-                ):
+            attempt = latest_finished(ctx)
+            if attempt is None:
+                raise NotFound(
+                    "no finished attempt yet; take one with `examprep exam` or `examprep practice`"
+                )
+        done = result(ctx, attempt)
+        questions = [q for q in done.questions if not (wrong and q.correct)]
+        if as_json:
+            data = done.to_json()
+            data["questions"] = [q.to_json() for q in questions]
+            print_json(data)
+            return
+        out = console()
+        out.print(result_screen(done))
+        interactive = sys.stdin.isatty() and out.is_terminal
+        for index, q in enumerate(questions, 1):
+            if interactive:
+                prompt = f"Enter for question {q.position} ({index}/{len(questions)}), q to stop: "
+                try:
+                    if out.input(prompt).strip().lower() == "q":
+                        return
+                except (EOFError, KeyboardInterrupt):
                     return
-            except (EOFError, KeyboardInterrupt):
-                return
-        print_screen(out, feedback_screen(q), interactive)
+            print_screen(out, feedback_screen(q), interactive)
 
 
 @handles_errors
@@ -135,28 +129,30 @@ def history(
     from examprep.cli.screens import history_table
     from examprep.services import history as get_history
 
-    ctx = context()
-    lines = get_history(ctx)
-    sections = [s.id for s in ctx.pack.sections]
-    if as_json:
-        print_json(
-            [
-                {
-                    "attempt": h.attempt,
-                    "mode": h.mode,
-                    "status": h.status,
-                    "started_at": h.started_at.isoformat(),
-                    "finished_at": h.finished_at.isoformat() if h.finished_at else None,
-                    "correct": h.correct,
-                    "total": h.total,
-                    "score": round(h.score, 4),
-                    "sections": {s: {"correct": c, "total": t} for s, (c, t) in h.sections.items()},
-                }
-                for h in lines
-            ]
-        )
-        return
-    if not lines:
-        console().print("No attempts yet. Start with `examprep exam` or `examprep practice`.")
-        return
-    console().print(history_table(lines, sections))
+    with context() as ctx:
+        lines = get_history(ctx)
+        sections = [s.id for s in ctx.pack.sections]
+        if as_json:
+            print_json(
+                [
+                    {
+                        "attempt": h.attempt,
+                        "mode": h.mode,
+                        "status": h.status,
+                        "started_at": h.started_at.isoformat(),
+                        "finished_at": h.finished_at.isoformat() if h.finished_at else None,
+                        "correct": h.correct,
+                        "total": h.total,
+                        "score": round(h.score, 4),
+                        "sections": {
+                            s: {"correct": c, "total": t} for s, (c, t) in h.sections.items()
+                        },
+                    }
+                    for h in lines
+                ]
+            )
+            return
+        if not lines:
+            console().print("No attempts yet. Start with `examprep exam` or `examprep practice`.")
+            return
+        console().print(history_table(lines, sections))

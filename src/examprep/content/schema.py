@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+ColumnId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 BulletId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+\S*$")]
@@ -178,14 +179,14 @@ class Note(Model):
 
 
 class Column(Model):
-    id: Id
+    id: ColumnId
     label: Text
 
 
 class Template(Model):
     id: Id
-    given: Id
-    answer: Id
+    given: ColumnId
+    answer: ColumnId
     prompt: Text
 
     @field_validator("prompt")
@@ -202,7 +203,7 @@ class Table(Model):
     covers: list[BulletId] = Field(min_length=1)
     sources: list[Url] = Field(min_length=1)
     verified: dt.date | None = None
-    key: Id
+    key: ColumnId
     columns: list[Column] = Field(min_length=2)
     rows: list[dict[str, str]] = Field(min_length=2)
     templates: list[Template] = Field(default_factory=list)

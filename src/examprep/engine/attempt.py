@@ -29,9 +29,10 @@ class AttemptState:
 def replay(events: Sequence[Event], started_at: dt.datetime, ended_at: dt.datetime) -> AttemptState:
     """Fold events (oldest first) into the state at `ended_at`.
 
-    Time is attributed to the question the learner was on: the gap between two events counts
-    for the position of the earlier one, and the gap from the start to the first event for the
-    first event's position. Events after `ended_at` (the deadline) are ignored.
+    Time is attributed to the question the learner was on. The gap before an answer or flag
+    counts for that answer's question (the learner was working on it); the gap before a visit
+    counts for the question being left; the time after the last event counts for the last
+    event's question. Events after `ended_at` (the deadline) are ignored.
     """
     answers: dict[int, tuple[int, ...]] = {}
     flags: set[int] = set()
@@ -42,7 +43,10 @@ def replay(events: Sequence[Event], started_at: dt.datetime, ended_at: dt.dateti
         if event.at > ended_at:
             break
         gap = max(0.0, (event.at - previous_at).total_seconds())
-        position = event.position if previous_position is None else previous_position
+        leaving = event.kind == "visit" and previous_position is not None
+        position = (
+            previous_position if leaving and previous_position is not None else event.position
+        )
         seconds[position] = seconds.get(position, 0.0) + gap
         if event.kind == "answer" and event.choice is not None:
             answers[event.position] = event.choice

@@ -1,0 +1,5 @@
+"""`python -m examprep` runs the CLI."""
+
+from examprep.cli import main
+
+main()
