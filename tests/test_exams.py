@@ -267,3 +267,25 @@ def test_history_lists_attempts_with_sections(ctx: Context) -> None:
     assert lines[0].correct == 1 and lines[0].total == 6
     assert sum(t for _, t in lines[0].sections.values()) == 6
     assert services.latest_finished(ctx) == view.attempt
+
+
+def test_config_exam_date_and_pass_mark(ctx: Context) -> None:
+    cfg = services.get_config(ctx)
+    assert cfg.exam_date is None and cfg.pass_mark == 0.7 and cfg.pass_mark_is_default
+    cfg = services.set_config(ctx, "exam-date", "2027-01-15")
+    assert cfg.exam_date == dt.date(2027, 1, 15) and cfg.days_to_exam(T0.date()) == 49
+    for text, value in (("75%", 0.75), ("0.65", 0.65), ("80", 0.8)):
+        assert services.set_config(ctx, "pass-mark", text).pass_mark == value
+    for bad, message in (("1.5", "between 10 % and 99 %"), ("abc", "not a number"), ("100%", "between")):
+        with pytest.raises(InvalidInput, match=message):
+            services.set_config(ctx, "pass-mark", bad)
+    with pytest.raises(InvalidInput, match="in the past"):
+        services.set_config(ctx, "exam-date", "2026-01-01")
+    with pytest.raises(InvalidInput, match="YYYY-MM-DD"):
+        services.set_config(ctx, "exam-date", "15/01/2027")
+    with pytest.raises(InvalidInput, match="unknown setting"):
+        services.set_config(ctx, "colour", "red")
+    assert services.get_config(ctx).pass_mark == 0.8
+    view = services.start_exam(ctx, seed=1)
+    assert services.submit(ctx, view.attempt).pass_mark == 0.8
+    assert services.set_config(ctx, "pass-mark", None).pass_mark_is_default

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from examprep import __version__
-from examprep.cli import db, exam, pack, status, study
+from examprep.cli import config, db, exam, pack, status, study
 
 app = typer.Typer(
     name="examprep",
@@ -47,5 +47,6 @@ app.add_typer(exam.app, name="exam")
 app.command("practice")(study.practice)
 app.command("review")(study.review)
 app.command("history")(study.history)
+app.command("config")(config.config)
 app.add_typer(pack.app, name="pack")
 app.add_typer(db.app, name="db")

@@ -11,6 +11,7 @@ from examprep.services.exams import (
     start_exam,
     visit,
 )
+from examprep.services.learners import LearnerConfig, get_config, set_config
 from examprep.services.overview import Overview, overview
 from examprep.services.packs import CheckReport, check_pack, load_pack_for, pack_stats
 from examprep.services.practice import PracticeFilter, feedback, start_practice
@@ -19,6 +20,7 @@ from examprep.services.results import history, latest_finished, result, submit
 __all__ = [
     "CheckReport",
     "Context",
+    "LearnerConfig",
     "Overview",
     "PracticeFilter",
     "UpgradeResult",
@@ -28,6 +30,7 @@ __all__ = [
     "feedback",
     "flag",
     "get_attempt",
+    "get_config",
     "history",
     "latest_finished",
     "load_pack_for",
@@ -36,6 +39,7 @@ __all__ = [
     "pack_stats",
     "result",
     "resumable_exam",
+    "set_config",
     "start_exam",
     "start_practice",
     "submit",

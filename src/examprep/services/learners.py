@@ -1,0 +1,87 @@
+"""Per-learner settings: exam date and pass-mark override."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from examprep.errors import InvalidInput
+from examprep.services.context import Context
+from examprep.services.exams import learner_id
+
+KEYS = ("exam-date", "pass-mark")
+
+
+@dataclass(frozen=True)
+class LearnerConfig:
+    learner: str
+    exam_date: dt.date | None
+    pass_mark: float
+    pass_mark_is_default: bool
+    pass_mark_note: str
+
+    def days_to_exam(self, today: dt.date) -> int | None:
+        return None if self.exam_date is None else (self.exam_date - today).days
+
+
+def parse_pass_mark(text: str) -> float:
+    """ "0.75", "75" or "75%" -> 0.75; refuse anything outside 10-99 %."""
+    cleaned = text.strip().rstrip("%").strip()
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise InvalidInput(f"pass mark {text!r} is not a number (try 0.7 or 70%)") from None
+    if value >= 1 or text.strip().endswith("%"):
+        value /= 100
+    if not 0.1 <= value <= 0.99:
+        raise InvalidInput(f"pass mark {text!r} must be between 10 % and 99 % (e.g. 0.7 or 70%)")
+    return round(value, 4)
+
+
+def parse_exam_date(text: str, today: dt.date) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"exam date {text!r} is not a date in the form YYYY-MM-DD") from None
+    if day < today:
+        raise InvalidInput(f"exam date {day} is in the past")
+    return day
+
+
+def get_config(ctx: Context) -> LearnerConfig:
+    """The learner's settings with the pack's defaults filled in."""
+    from examprep.store.learners import get_setting
+
+    with ctx.transaction() as session:
+        lid = learner_id(ctx, session)
+        exam_date = get_setting(session, lid, "exam_date")
+        pass_mark = get_setting(session, lid, "pass_mark")
+    return LearnerConfig(
+        learner=ctx.learner,
+        exam_date=dt.date.fromisoformat(exam_date) if isinstance(exam_date, str) else None,
+        pass_mark=float(pass_mark)
+        if isinstance(pass_mark, int | float)
+        else ctx.pack.meta.pass_mark,
+        pass_mark_is_default=not isinstance(pass_mark, int | float),
+        pass_mark_note=ctx.pack.meta.pass_mark_note,
+    )
+
+
+def set_config(ctx: Context, key: str, value: str | None) -> LearnerConfig:
+    """Set (or with value None, clear) one setting: exam-date or pass-mark."""
+    from examprep.store.learners import put_setting
+
+    if key not in KEYS:
+        raise InvalidInput(f"unknown setting {key!r} (settings: {', '.join(KEYS)})")
+    now = ctx.now()
+    stored: object = None
+    if value is not None:
+        stored = (
+            parse_exam_date(value, now.date()).isoformat()
+            if key == "exam-date"
+            else parse_pass_mark(value)
+        )
+    with ctx.transaction() as session:
+        lid = learner_id(ctx, session)
+        put_setting(session, lid, key.replace("-", "_"), stored, now)
+    return get_config(ctx)
