@@ -96,7 +96,7 @@ class Option(Model):
 
 class Review(Model):
     by: Text
-    on: dt.date
+    date: dt.date
     blind_answer: list[str] | None = None
     notes: str | None = None
 
