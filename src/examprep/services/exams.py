@@ -294,7 +294,21 @@ def answer(ctx: Context, attempt_id: int, position: int, choices: str) -> bool:
             correct=right,
             elapsed_ms=_elapsed_ms(session, attempt, now),
         )
+        if attempt.mode != "exam":  # exams update the model once, with the final answers
+            learn_from(session, ctx, attempt.learner_id, [(question.id, right)], now)
         return right
+
+
+def learn_from(
+    session: Session, ctx: Context, lid: int, outcomes: list[tuple[str, bool]], now: dt.datetime
+) -> None:
+    """Elo steps for answered items; missed questions join the review schedule."""
+    from examprep.services.calibration import record_elo
+    from examprep.services.cards import add_missed_questions
+
+    for item_id, right in outcomes:
+        record_elo(session, ctx.pack.id, lid, ctx.pack.question(item_id), right, now)
+    add_missed_questions(session, lid, [i for i, right in outcomes if not right], now)
 
 
 def flag(ctx: Context, attempt_id: int, position: int, on: bool = True) -> None:

@@ -9,8 +9,10 @@ from examprep.engine.exam import letters, score_form, to_shown
 from examprep.errors import Conflict
 from examprep.services.context import Context
 from examprep.services.exams import (
+    MODES,
     form_of,
     item_of,
+    learn_from,
     learner_id,
     owned_attempt,
     state_of,
@@ -177,7 +179,11 @@ def submit(ctx: Context, attempt_id: int) -> ExamResult:
             )
         _finish(ctx, session, attempt, now)
         session.flush()
-        return _result(ctx, session, attempt)
+        done = _result(ctx, session, attempt)
+        if attempt.mode == "exam":
+            outcomes = [(q.id, q.correct) for q in done.questions if q.chosen]
+            learn_from(session, ctx, attempt.learner_id, outcomes, now)
+        return done
 
 
 def result(ctx: Context, attempt_id: int) -> ExamResult:
@@ -200,7 +206,11 @@ def latest_finished(ctx: Context) -> int | None:
 
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
-        done = [a for a in list_attempts(session, lid, pack_id=ctx.pack.id) if a.finished_at]
+        done = [
+            a
+            for a in list_attempts(session, lid, modes=MODES, pack_id=ctx.pack.id)
+            if a.finished_at
+        ]
         return max(done, key=lambda a: (a.finished_at, a.id)).id if done else None
 
 
@@ -213,7 +223,7 @@ def history(ctx: Context) -> list[HistoryLine]:
     lines = []
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
-        for attempt in list_attempts(session, lid, pack_id=pack.id):
+        for attempt in list_attempts(session, lid, modes=MODES, pack_id=pack.id):
             form = [f for f in form_of(attempt) if _known(pack, f.item_id)]
             state = state_of(session, attempt, attempt.finished_at or now)
             items = [item_of(pack.question(f.item_id)) for f in form]

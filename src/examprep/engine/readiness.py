@@ -1,0 +1,174 @@
+"""Readiness: the posterior predictive probability of passing a blueprint-weighted exam.
+
+Ability model: general ability g ~ N(0, 1) and a section deviation delta_s ~ N(0, tau^2), so a
+section with few answers is shrunk toward the overall ability. The exam: `n` items allocated to
+sections by weight; an item of section s is a random draw from that section's bank, so given
+theta_s it is right with probability pbar_s(theta_s), the mean 3PL probability over the bank.
+The number-correct distribution is built by the Lord-Wingersky recursion (per section, then
+across sections), averaged over the posterior of (g, delta), and compared with the cut.
+Everything is computed on grids; nothing is sampled, so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from examprep.engine.irt import GRID, Array, Observation, log_likelihood, p_correct
+
+G = np.round(np.arange(-4.0, 4.0 + 1e-9, 0.1), 10)  # general ability grid
+D = np.round(np.arange(-2.0, 2.0 + 1e-9, 0.1), 10)  # section deviation grid
+G_OFFSET = 20  # GRID index of G[0] (-4.0) minus D's centre offset: theta index = i + j
+SECTION_SD = 0.5
+
+
+@dataclass(frozen=True)
+class SectionBank:
+    """A section's exam share and the parameters of its bank items."""
+
+    id: str
+    weight: float
+    a: Array
+    b: Array
+    c: Array
+
+    def pbar(self, shift: float = 0.0) -> Array:
+        """Mean probability of a right answer over the bank, at every GRID point."""
+        p = p_correct(GRID[:, None] + shift, self.a[None, :], self.b[None, :], self.c[None, :])
+        return np.asarray(p.mean(axis=1), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class SectionEstimate:
+    theta: float
+    se: float
+    n: int
+
+
+@dataclass(frozen=True)
+class ReadinessEstimate:
+    p_pass: float
+    low: float  # 10th percentile of P(pass | ability) under the posterior
+    high: float  # 90th percentile
+    theta: float
+    se: float
+    sections: dict[str, SectionEstimate]
+    slopes: dict[str, float]  # d P(pass) / d theta_s, per 0.1 of ability
+    cut: int
+    n: int
+
+
+def lord_wingersky(probs: Array) -> Array:
+    """Number-correct distribution for independent items; probs shape (..., n_items)."""
+    shape = probs.shape[:-1]
+    dist = np.ones((*shape, 1))
+    for k in range(probs.shape[-1]):
+        p = probs[..., k : k + 1]
+        dist = np.concatenate([dist * (1 - p), np.zeros((*shape, 1))], axis=-1) + np.concatenate(
+            [np.zeros((*shape, 1)), dist * p], axis=-1
+        )
+    return dist
+
+
+def binomial(p: Array, n: int) -> Array:
+    """Count distribution of n items that each succeed with probability p (shape (..., n+1)).
+
+    Equal to `lord_wingersky` with n copies of p, in closed form.
+    """
+    k = np.arange(n + 1)
+    coef = np.array([math.comb(n, int(j)) for j in k], dtype=np.float64)
+    p = np.clip(p, 1e-12, 1 - 1e-12)[..., None]
+    return np.asarray(coef * p**k * (1 - p) ** (n - k), dtype=np.float64)
+
+
+def convolve_rows(left: Array, right: Array) -> Array:
+    """Row-wise convolution of two count distributions (rows: ability grid points)."""
+    out = np.zeros((left.shape[0], left.shape[1] + right.shape[1] - 1))
+    for k in range(right.shape[1]):
+        out[:, k : k + left.shape[1]] += left * right[:, k : k + 1]
+    return out
+
+
+def _logsumexp(x: Array, axis: int) -> Array:
+    m = x.max(axis=axis, keepdims=True)
+    return np.asarray((m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))).squeeze(axis))
+
+
+def _weighted_quantile(values: Array, weights: Array, q: float) -> float:
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    return float(values[order][min(np.searchsorted(cum, q * cum[-1]), len(values) - 1)])
+
+
+def estimate_readiness(
+    banks: Sequence[SectionBank],
+    observations: Mapping[str, Sequence[Observation]],
+    allocation: Mapping[str, int],
+    cut: int,
+    section_sd: float = SECTION_SD,
+) -> ReadinessEstimate:
+    """P(number-correct >= cut) on a form with `allocation` items per section."""
+    n_total = sum(allocation.values())
+    log_prior_d = -0.5 * (D / section_sd) ** 2
+    log_prior_d -= _logsumexp(log_prior_d, 0)
+    idx = np.arange(len(G))[:, None] + np.arange(len(D))[None, :]  # theta index on GRID
+    log_g = -0.5 * G**2
+    cond: dict[str, Array] = {}
+    for bank in banks:
+        ll = log_likelihood(list(observations.get(bank.id, ())))[idx] + log_prior_d[None, :]
+        marginal = _logsumexp(ll, 1)
+        log_g = log_g + marginal
+        cond[bank.id] = np.exp(ll - marginal[:, None])  # p(delta | g, data), rows sum to 1
+    post_g = np.exp(log_g - log_g.max())
+    post_g /= post_g.sum()
+
+    pbars = {bank.id: bank.pbar() for bank in banks}
+
+    def pass_given_g(shift_section: str | None = None) -> Array:
+        dist = np.ones((len(G), 1))
+        for bank in banks:
+            n_s = allocation.get(bank.id, 0)
+            if n_s == 0:
+                continue
+            shift = 1 if bank.id == shift_section else 0  # one grid step = +0.1 ability
+            pbar = pbars[bank.id][np.minimum(idx + shift, len(GRID) - 1)]  # (G, D)
+            counts = binomial(pbar, n_s)  # (G, D, n_s+1): Lord-Wingersky for n_s equal items
+            mixed = (cond[bank.id][:, :, None] * counts).sum(axis=1)
+            dist = convolve_rows(dist, mixed)
+        return np.asarray(dist[:, cut:].sum(axis=1), dtype=np.float64)
+
+    by_g = pass_given_g()
+    p_pass = float((post_g * by_g).sum())
+    theta = float((post_g * G).sum())
+    se = math.sqrt(max(float((post_g * (G - theta) ** 2).sum()), 0.0))
+    sections = {}
+    for bank in banks:
+        joint = post_g[:, None] * cond[bank.id]
+        values = G[:, None] + D[None, :]
+        mean = float((joint * values).sum())
+        sd = math.sqrt(max(float((joint * (values - mean) ** 2).sum()), 0.0))
+        sections[bank.id] = SectionEstimate(mean, sd, len(observations.get(bank.id, ())))
+    slopes = {
+        bank.id: float((post_g * pass_given_g(bank.id)).sum()) - p_pass
+        for bank in banks
+        if allocation.get(bank.id, 0)
+    }
+    return ReadinessEstimate(
+        p_pass=p_pass,
+        low=_weighted_quantile(by_g, post_g, 0.10),
+        high=_weighted_quantile(by_g, post_g, 0.90),
+        theta=theta,
+        se=se,
+        sections=sections,
+        slopes=slopes,
+        cut=cut,
+        n=n_total,
+    )
+
+
+def cut_score(n: int, pass_mark: float) -> int:
+    """Items needed to pass a form of n at the given pass mark (rounded up)."""
+    return math.ceil(n * pass_mark - 1e-9)

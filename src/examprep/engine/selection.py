@@ -1,0 +1,92 @@
+"""Adaptive item selection: maximum information, content balancing, randomesque exposure control."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from examprep.engine.irt import ItemParams, information, p_correct
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item that may be asked next."""
+
+    id: str
+    section: str
+    params: ItemParams
+
+
+def section_targets(
+    weights: Mapping[str, float],
+    abilities: Mapping[str, float],
+    cut_theta: float,
+    weakness: float = 1.0,
+) -> dict[str, float]:
+    """Target share of practice per section: blueprint weight, boosted where ability is low."""
+    raw = {
+        s: w * (1.0 + weakness * max(0.0, cut_theta - abilities.get(s, 0.0)))
+        for s, w in weights.items()
+    }
+    total = sum(raw.values())
+    return {s: v / total for s, v in raw.items()} if total > 0 else dict(raw)
+
+
+def choose_section(
+    targets: Mapping[str, float], asked: Mapping[str, int], available: set[str]
+) -> str:
+    """The section furthest below its target share (ties: the larger target)."""
+    total = sum(asked.values()) + 1
+    options = [s for s in targets if s in available]
+    return max(options, key=lambda s: (targets[s] * total - asked.get(s, 0), targets[s], s))
+
+
+def next_item(
+    candidates: Sequence[Candidate],
+    abilities: Mapping[str, float],
+    targets: Mapping[str, float],
+    asked: Mapping[str, int],
+    exclude: set[str],
+    rng: random.Random,
+    top: int = 5,
+) -> Candidate | None:
+    """Pick the next item: the neediest section, then randomly among its `top` most informative."""
+    pool = [c for c in candidates if c.id not in exclude]
+    if not pool:
+        return None
+    section = choose_section(targets, asked, {c.section for c in pool})
+    in_section = [c for c in pool if c.section == section]
+    theta = abilities.get(section, 0.0)
+    scored = sorted(
+        in_section,
+        key=lambda c: -float(information(theta, c.params.a, c.params.b, c.params.c)),
+    )
+    return rng.choice(scored[: max(1, top)])
+
+
+def theta_for_score(params: Sequence[ItemParams], share: float) -> float:
+    """The ability at which the expected share correct on these items equals `share`."""
+    lo, hi = -6.0, 6.0
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        expected = sum(float(p_correct(mid, p.a, p.b, p.c)) for p in params) / max(len(params), 1)
+        lo, hi = (mid, hi) if expected < share else (lo, mid)
+    return (lo + hi) / 2
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """When a placement diagnostic has seen enough."""
+
+    max_items: int = 25
+    min_items: int = 8
+    target_sd: float = 0.30
+    clear_margin: float = 0.10  # stop once P(pass) < margin or > 1 - margin
+
+    def done(self, asked: int, sd: float, p_pass: float) -> bool:
+        if asked >= self.max_items:
+            return True
+        if asked < self.min_items:
+            return False
+        return sd <= self.target_sd or p_pass < self.clear_margin or p_pass > 1 - self.clear_margin

@@ -1,0 +1,201 @@
+"""Item calibration from every stored response, Elo updates as answers arrive, response imports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from examprep.engine.irt import elo_update, prior_params
+from examprep.errors import InvalidInput
+from examprep.services.context import Context
+from examprep.services.model import Calibration, calibrate
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from examprep.content.schema import Question
+
+
+def record_elo(
+    session: Session, pack_id: str, lid: int, question: Question, right: bool, now: dt.datetime
+) -> None:
+    """Move the item's difficulty and the learner's rating by one Elo step."""
+    from examprep.store.learners import get_setting, put_setting
+    from examprep.store.params import get_item_param, upsert_item_param
+
+    prior = prior_params(question.difficulty, len(question.options), question.choose)
+    row = get_item_param(session, pack_id, question.id, lock=True)
+    if row is not None and row.method == "mml":
+        return  # batch calibration owns this item until the next `examprep calibrate`
+    b, n_item = (row.b, row.n) if row is not None else (prior.b, 0)
+    rating = get_setting(session, lid, "elo")
+    theta, n_learner = (rating["theta"], rating["n"]) if isinstance(rating, dict) else (0.0, 0)
+    params = prior.__class__(a=prior.a, b=b, c=prior.c)
+    new_theta, new_b = elo_update(float(theta), int(n_learner), params, int(n_item), right)
+    upsert_item_param(
+        session,
+        pack_id,
+        question.id,
+        a=prior.a,
+        b=new_b,
+        c=prior.c,
+        n=n_item + 1,
+        method="elo",
+        now=now,
+    )
+    put_setting(session, lid, "elo", {"theta": new_theta, "n": int(n_learner) + 1}, now)
+
+
+@dataclass(frozen=True)
+class CalibrationReport:
+    responses: int
+    learners: int
+    calibrated: int
+    suspect: list[tuple[str, float, int]]  # item, discrimination, responses
+
+
+def calibrate_bank(ctx: Context) -> CalibrationReport:
+    """Re-fit every item from all stored responses (all learners) and store the parameters."""
+    from examprep.store.params import all_answers, upsert_item_param
+
+    pack = ctx.pack
+    known = {q.id for q in pack.questions}
+    now = ctx.now()
+    with ctx.transaction() as session:
+        rows = [
+            (str(r.learner_id), r.item_id, bool(r.correct))
+            for r in all_answers(session)
+            if r.item_id in known
+        ]
+        fitted: Calibration = calibrate(pack, rows)
+        for item, count in fitted.counts.items():
+            p = fitted[item]
+            upsert_item_param(
+                session, pack.id, item, a=p.a, b=p.b, c=p.c, n=count, method="mml", now=now
+            )
+    return CalibrationReport(
+        responses=len(rows),
+        learners=len({r[0] for r in rows}),
+        calibrated=len(fitted.counts),
+        suspect=[(i, fitted[i].a, fitted.counts[i]) for i in fitted.suspect],
+    )
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: int
+    skipped: list[str]
+    learners: int
+
+
+def _parse_rows(path: Path) -> list[tuple[int, dict[str, object]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}") from None
+    if path.suffix.lower() == ".jsonl":
+        rows = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                rows.append((n, {"__error__": f"not JSON ({exc.msg})"}))
+                continue
+            rows.append((n, value if isinstance(value, dict) else {"__error__": "not an object"}))
+        return rows
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        return [(n, dict[str, object](row)) for n, row in enumerate(reader, 2)]
+    raise InvalidInput(f"{path}: expected a .csv or .jsonl file")
+
+
+def _check_row(row: dict[str, object], known: set[str]) -> tuple[str, str, bool, dt.datetime] | str:
+    if "__error__" in row:
+        return str(row["__error__"])
+    learner = str(row.get("learner") or "").strip()
+    item = str(row.get("item") or "").strip()
+    raw = row.get("correct")
+    when = row.get("answered_at") or row.get("time")
+    if not learner:
+        return "missing learner"
+    if item not in known:
+        return f"unknown item {item!r}" if item else "missing item"
+    text = str(raw).strip().lower()
+    if isinstance(raw, bool):
+        correct = raw
+    elif text in {"1", "true", "yes"}:
+        correct = True
+    elif text in {"0", "false", "no"}:
+        correct = False
+    else:
+        return f"correct must be true/false or 1/0, got {raw!r}"
+    if not when:
+        return "missing answered_at"
+    try:
+        at = dt.datetime.fromisoformat(str(when))
+    except ValueError:
+        return f"answered_at {when!r} is not ISO-8601"
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return learner, item, correct, at
+
+
+def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> ImportReport:
+    """Load an external response log (learner, item, correct, answered_at) in one transaction.
+
+    Every row is checked first; if any is invalid nothing is imported, unless `skip_invalid`.
+    """
+    from examprep.store.attempts import append_event, create_attempt
+    from examprep.store.learners import get_or_create_learner
+
+    known = {q.id for q in ctx.pack.questions}
+    good: list[tuple[str, str, bool, dt.datetime]] = []
+    bad: list[str] = []
+    for line, row in _parse_rows(path):
+        checked = _check_row(row, known)
+        if isinstance(checked, str):
+            bad.append(f"{path}:{line}: {checked}")
+        else:
+            good.append(checked)
+    if bad and not skip_invalid:
+        shown = "\n".join(bad[:20]) + (f"\n... and {len(bad) - 20} more" if len(bad) > 20 else "")
+        raise InvalidInput(f"{len(bad)} invalid row(s); nothing was imported:\n{shown}")
+    now = ctx.now()
+    learners: dict[str, list[tuple[str, bool, dt.datetime]]] = {}
+    for learner, item, correct, at in good:
+        learners.setdefault(learner, []).append((item, correct, at))
+    with ctx.transaction() as session:
+        for name, rows in learners.items():
+            lid = get_or_create_learner(session, name, now).id
+            rows.sort(key=lambda r: r[2])
+            attempt = create_attempt(
+                session,
+                learner_id=lid,
+                pack_id=ctx.pack.id,
+                mode="import",
+                seed=0,
+                form=[{"item": item, "order": []} for item, _, _ in rows],
+                started_at=rows[0][2],
+                deadline=None,
+                pass_mark=None,
+            )
+            attempt.finished_at = rows[-1][2]
+            for position, (item, correct, at) in enumerate(rows, 1):
+                append_event(
+                    session,
+                    attempt,
+                    position=position,
+                    item_id=item,
+                    event="answer",
+                    at=at,
+                    choice=None,
+                    correct=correct,
+                )
+    return ImportReport(imported=len(good), skipped=bad, learners=len(learners))

@@ -1,0 +1,187 @@
+"""The learner model on a pack, without a database: item parameters, calibration, readiness.
+
+These functions are the public Python API (`examprep.calibrate`, `examprep.estimate_readiness`)
+and what the database-backed services call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from examprep.engine.blueprint import allocate
+from examprep.engine.irt import (
+    HALF_LIFE_DAYS,
+    ItemParams,
+    Observation,
+    calibrate_items,
+    prior_params,
+    recency_weight,
+)
+from examprep.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from examprep.content.loader import Pack
+
+
+def prior_table(pack: Pack) -> dict[str, ItemParams]:
+    """Starting parameters of every question: b from the author's difficulty, a = 1, c = floor."""
+    return {q.id: prior_params(q.difficulty, len(q.options), q.choose) for q in pack.questions}
+
+
+@dataclass(frozen=True)
+class Calibration(Mapping[str, ItemParams]):
+    """Item parameters for every question of a pack (calibrated where there were responses)."""
+
+    params: dict[str, ItemParams]
+    counts: dict[str, int] = field(default_factory=dict)
+    suspect: list[str] = field(default_factory=list)
+
+    def __getitem__(self, item_id: str) -> ItemParams:
+        return self.params[item_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.params)
+
+    def __len__(self) -> int:
+        return len(self.params)
+
+
+def _rows(log: Iterable[Sequence[Any]]) -> Iterator[tuple[str, str, bool]]:
+    for n, row in enumerate(log, 1):
+        if len(row) < 3:
+            raise InvalidInput(f"response {n}: expected (learner, item, correct[, answered_at])")
+        yield str(row[0]), str(row[1]), _as_bool(row[2], n)
+
+
+def _as_bool(value: object, n: int) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in {"1", "0", "true", "false", "yes", "no"}:
+        return value.strip().lower() in {"1", "true", "yes"}
+    raise InvalidInput(f"response {n}: correct must be true/false or 1/0, got {value!r}")
+
+
+def calibrate(pack: Pack, log: Iterable[Sequence[Any]]) -> Calibration:
+    """Fit 3PL a and b (c fixed at the guessing floor) from (learner, item, correct[, at]) rows.
+
+    Items without responses keep their prior; rows for items not in the pack are ignored.
+    Items with near-zero or negative discrimination are listed in `.suspect` (wrong key?).
+    """
+    priors = prior_table(pack)
+    fitted = calibrate_items(list(_rows(log)), priors)
+    return Calibration(params=fitted.params, counts=fitted.counts, suspect=fitted.suspect)
+
+
+class SectionAbility(NamedTuple):
+    theta: float
+    se: float
+    n: int
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """The probability of passing today, its 80 % interval, and ability overall and per section."""
+
+    p_pass: float
+    low: float
+    high: float
+    theta: float
+    se: float
+    by_section: dict[str, SectionAbility]
+    pass_mark: float
+    questions: int
+    cut: int
+    half_life_days: float
+    responses: int
+    slopes: dict[str, float] = field(default_factory=dict)
+
+
+def _parse_response(row: Sequence[Any], n: int) -> tuple[str, bool, dt.datetime | None]:
+    if len(row) < 2:
+        raise InvalidInput(f"response {n}: expected (item_id, correct[, answered_at])")
+    at = row[2] if len(row) > 2 else None
+    if isinstance(at, str):
+        at = dt.datetime.fromisoformat(at)
+    if at is not None and not isinstance(at, dt.datetime):
+        raise InvalidInput(f"response {n}: answered_at must be a datetime or ISO-8601 text")
+    if isinstance(at, dt.datetime) and at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return str(row[0]), _as_bool(row[1], n), at
+
+
+def estimate_readiness(
+    pack: Pack,
+    responses: Iterable[Sequence[Any]],
+    item_params: Mapping[str, ItemParams] | None = None,
+    *,
+    now: dt.datetime | None = None,
+    pass_mark: float | None = None,
+    questions: int | None = None,
+) -> Readiness:
+    """P(pass) on a blueprint-weighted form of the pack's length, from (item, correct[, at]) rows.
+
+    Responses older than `now` are down-weighted with a half-life of HALF_LIFE_DAYS (28 days);
+    responses without a time count fully. Unknown items are ignored.
+    """
+    import numpy as np
+
+    from examprep.engine.readiness import SectionBank, cut_score
+    from examprep.engine.readiness import estimate_readiness as compute
+
+    params = dict(prior_table(pack))
+    if item_params:
+        params.update({k: v for k, v in item_params.items() if k in params})
+    section_of = {q.id: q.section for q in pack.questions}
+    now = now or dt.datetime.now(dt.UTC)
+    observations: dict[str, list[Observation]] = defaultdict(list)
+    count = 0
+    for n, row in enumerate(responses, 1):
+        item, correct, at = _parse_response(row, n)
+        if item not in params:
+            continue
+        age = (now - at).total_seconds() / 86400 if at is not None else 0.0
+        observations[section_of[item]].append(
+            Observation(params[item], correct, recency_weight(age))
+        )
+        count += 1
+    banks = []
+    for section in pack.sections:
+        ids = [q.id for q in pack.questions if q.section == section.id and not q.generated]
+        if not ids:
+            continue
+        banks.append(
+            SectionBank(
+                id=section.id,
+                weight=section.weight,
+                a=np.array([params[i].a for i in ids]),
+                b=np.array([params[i].b for i in ids]),
+                c=np.array([params[i].c for i in ids]),
+            )
+        )
+    if not banks:
+        raise InvalidInput("the pack has no questions to estimate readiness from")
+    n = questions or pack.meta.questions.default
+    mark = pass_mark if pass_mark is not None else pack.meta.pass_mark
+    allocation = allocate(n, {b.id: b.weight for b in banks})
+    cut = cut_score(n, mark)
+    est = compute(banks, observations, allocation, cut)
+    return Readiness(
+        p_pass=est.p_pass,
+        low=est.low,
+        high=est.high,
+        theta=est.theta,
+        se=est.se,
+        by_section={s: SectionAbility(e.theta, e.se, e.n) for s, e in est.sections.items()},
+        pass_mark=mark,
+        questions=n,
+        cut=cut,
+        half_life_days=HALF_LIFE_DAYS,
+        responses=count,
+        slopes=est.slopes,
+    )

@@ -1,0 +1,127 @@
+"""Readiness for the current learner: P(pass) now and over time, per section, what to study next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from examprep.engine.irt import ItemParams, p_correct
+from examprep.services.context import Context
+from examprep.services.exams import learner_id
+from examprep.services.model import Readiness, estimate_readiness
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from examprep.content.loader import Pack
+
+ELO_MIN_ANSWERS = 30  # an Elo-updated difficulty is used once this many answers moved it
+MINUTES_PER_QUESTION = 1.5
+LEARNING_PER_QUESTION = 0.02  # assumed ability gained per practised question (heuristic)
+
+
+@dataclass(frozen=True)
+class StudyTip:
+    bullet: str
+    text: str
+    section: str
+    gain_per_minute: float  # expected gain in P(pass) per minute of practice on this bullet
+    p_correct: float
+
+
+@dataclass(frozen=True)
+class ReadinessReport:
+    now: Readiness
+    at_marks: dict[float, float]  # pass mark -> P(pass)
+    history: list[tuple[dt.date, float]]
+    study_next: list[StudyTip]
+    exam_date: dt.date | None
+    recall_on_exam_day: float | None
+    section_titles: dict[str, str]
+
+
+def stored_params(session: Session, pack: Pack) -> dict[str, ItemParams]:
+    """Calibrated parameters, and Elo difficulties that enough answers have moved."""
+    from examprep.store.params import item_params
+
+    out = {}
+    for row in item_params(session, pack.id):
+        if row.method == "mml" or (row.method == "elo" and row.n >= ELO_MIN_ANSWERS):
+            out[row.item_id] = ItemParams(row.a, row.b, row.c)
+    return out
+
+
+def learner_responses(session: Session, lid: int) -> list[tuple[str, bool, dt.datetime]]:
+    from examprep.store.attempts import learner_answers
+
+    return [(r.item_id, bool(r.correct), r.answered_at) for r in learner_answers(session, lid)]
+
+
+def _study_next(
+    pack: Pack, result: Readiness, params: dict[str, ItemParams], limit: int
+) -> list[StudyTip]:
+    from examprep.services.model import prior_table
+
+    table = {**prior_table(pack), **params}
+    by_bullet: dict[str, list[ItemParams]] = defaultdict(list)
+    section_size: dict[str, int] = defaultdict(int)
+    for q in pack.questions:
+        by_bullet[q.covers[0]].append(table[q.id])
+        section_size[q.section] += 1
+    tips = []
+    for section in pack.sections:
+        slope = result.slopes.get(section.id, 0.0) / 0.1  # d P(pass) / d theta
+        theta = result.by_section.get(section.id)
+        if theta is None or section_size[section.id] == 0:
+            continue
+        for bullet in section.bullets:
+            items = by_bullet.get(bullet.id, [])
+            if not items:
+                continue
+            p = sum(float(p_correct(theta.theta, i.a, i.b, i.c)) for i in items) / len(items)
+            share = len(items) / section_size[section.id]
+            gain = slope * LEARNING_PER_QUESTION * (1 - p) * share * len(section.bullets)
+            tips.append(
+                StudyTip(bullet.id, bullet.text, section.id, gain / MINUTES_PER_QUESTION, p)
+            )
+    return sorted(tips, key=lambda t: -t.gain_per_minute)[:limit]
+
+
+def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
+    """P(pass) today with its interval and section abilities, at 60/70/80 %, over time, and tips."""
+    from examprep.services.cards import exam_day_forecast
+    from examprep.services.learners import get_config
+
+    pack = ctx.pack
+    now = ctx.now()
+    config = get_config(ctx)
+    with ctx.transaction() as session:
+        lid = learner_id(ctx, session)
+        params = stored_params(session, pack)
+        responses = learner_responses(session, lid)
+    result = estimate_readiness(pack, responses, params, now=now, pass_mark=config.pass_mark)
+    marks = {}
+    for mark in (0.6, 0.7, 0.8):
+        marks[mark] = estimate_readiness(pack, responses, params, now=now, pass_mark=mark).p_pass
+    days = sorted({at.date() for _, _, at in responses})[-history_points:]
+    history = []
+    for day in days:
+        end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
+        upto = [r for r in responses if r[2] <= end]
+        history.append(
+            (
+                day,
+                estimate_readiness(pack, upto, params, now=end, pass_mark=config.pass_mark).p_pass,
+            )
+        )
+    return ReadinessReport(
+        now=result,
+        at_marks=marks,
+        history=history,
+        study_next=_study_next(pack, result, params, 5),
+        exam_date=config.exam_date,
+        recall_on_exam_day=exam_day_forecast(ctx, config.exam_date),
+        section_titles={s.id: s.title for s in pack.sections},
+    )

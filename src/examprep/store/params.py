@@ -1,0 +1,120 @@
+"""Stored item parameters (calibrated or Elo-updated) and card states / review logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from examprep.store.tables import CardStateRow, ItemParamRow, ResponseRow, ReviewLogRow
+
+
+def item_params(session: Session, pack_id: str) -> list[ItemParamRow]:
+    return list(session.scalars(select(ItemParamRow).where(ItemParamRow.pack_id == pack_id)))
+
+
+def upsert_item_param(
+    session: Session,
+    pack_id: str,
+    item_id: str,
+    *,
+    a: float,
+    b: float,
+    c: float,
+    n: int,
+    method: str,
+    now: dt.datetime,
+    lock: bool = False,
+) -> None:
+    query = select(ItemParamRow).where(
+        ItemParamRow.pack_id == pack_id, ItemParamRow.item_id == item_id
+    )
+    if lock:
+        query = query.with_for_update()
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        session.add(
+            ItemParamRow(
+                pack_id=pack_id, item_id=item_id, a=a, b=b, c=c, n=n, method=method, updated_at=now
+            )
+        )
+    else:
+        row.a, row.b, row.c, row.n, row.method, row.updated_at = a, b, c, n, method, now
+    session.flush()
+
+
+def get_item_param(
+    session: Session, pack_id: str, item_id: str, lock: bool = False
+) -> ItemParamRow | None:
+    query = select(ItemParamRow).where(
+        ItemParamRow.pack_id == pack_id, ItemParamRow.item_id == item_id
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def all_answers(session: Session) -> list[ResponseRow]:
+    """Every answer event of every learner (for calibration)."""
+    query = select(ResponseRow).where(ResponseRow.event == "answer")
+    return list(session.scalars(query.order_by(ResponseRow.answered_at, ResponseRow.id)))
+
+
+def card_states(session: Session, learner_id: int) -> list[CardStateRow]:
+    return list(session.scalars(select(CardStateRow).where(CardStateRow.learner_id == learner_id)))
+
+
+def get_card_state(session: Session, learner_id: int, card_id: str) -> CardStateRow | None:
+    query = select(CardStateRow).where(
+        CardStateRow.learner_id == learner_id, CardStateRow.card_id == card_id
+    )
+    return session.scalars(query.with_for_update()).one_or_none()
+
+
+def put_card_state(
+    session: Session,
+    learner_id: int,
+    card_id: str,
+    state: dict[str, Any],
+    due: dt.datetime,
+    now: dt.datetime,
+) -> None:
+    row = get_card_state(session, learner_id, card_id)
+    if row is None:
+        session.add(
+            CardStateRow(
+                learner_id=learner_id, card_id=card_id, state=state, due=due, updated_at=now
+            )
+        )
+    else:
+        row.state, row.due, row.updated_at = state, due, now
+    session.flush()
+
+
+def add_review_log(
+    session: Session,
+    uid: str,
+    learner_id: int,
+    card_id: str,
+    rating: int,
+    at: dt.datetime,
+    duration_ms: int | None,
+) -> None:
+    session.add(
+        ReviewLogRow(
+            uid=uid,
+            learner_id=learner_id,
+            card_id=card_id,
+            rating=rating,
+            reviewed_at=at,
+            duration_ms=duration_ms,
+        )
+    )
+    session.flush()
+
+
+def review_logs(session: Session, learner_id: int) -> list[ReviewLogRow]:
+    query = select(ReviewLogRow).where(ReviewLogRow.learner_id == learner_id)
+    return list(session.scalars(query.order_by(ReviewLogRow.reviewed_at, ReviewLogRow.id)))
