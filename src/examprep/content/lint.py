@@ -179,8 +179,10 @@ def _check_names(checks: _Checks) -> None:
     for p in checks.pack.names:
         if p.successor is not None and p.successor not in ids:
             checks.add(p.id, "successor", f"unknown product {p.successor!r}", "successor")
-        if p.status in {"deprecated", "shut-down"} and p.deprecated is None:
-            checks.add(p.id, "deprecated", f"status {p.status} needs a deprecated date", "status")
+        if p.status == "deprecated" and p.deprecated is None:
+            checks.add(p.id, "deprecated", "status deprecated needs a deprecated date", "status")
+        if p.status == "shut-down" and p.shutdown is None:
+            checks.add(p.id, "shutdown", "status shut-down needs a shutdown date", "status")
 
 
 def _official(url: str, domains: list[str]) -> bool:
