@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from examprep import __version__
-from examprep.cli import config, db, exam, pack, status, study
+from examprep.cli import config, db, exam, model, pack, sessions, status, study
 
 app = typer.Typer(
     name="examprep",
@@ -48,5 +48,11 @@ app.command("practice")(study.practice)
 app.command("review")(study.review)
 app.command("history")(study.history)
 app.command("config")(config.config)
+app.command("readiness")(model.readiness)
+app.command("calibrate")(model.calibrate)
+app.command("diagnose")(sessions.diagnose)
+app.command("study")(sessions.study)
+app.command("cards")(sessions.cards)
+app.add_typer(model.import_app, name="import")
 app.add_typer(pack.app, name="pack")
 app.add_typer(db.app, name="db")

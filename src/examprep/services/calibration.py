@@ -94,12 +94,14 @@ class ImportReport:
 
 
 def _parse_rows(path: Path) -> list[tuple[int, dict[str, object]]]:
+    if path.suffix.lower() not in {".csv", ".jsonl"}:
+        raise InvalidInput(f"{path}: expected a .csv or .jsonl file")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read {path}: {exc}") from None
     if path.suffix.lower() == ".jsonl":
-        rows = []
+        rows: list[tuple[int, dict[str, object]]] = []
         for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
@@ -112,7 +114,10 @@ def _parse_rows(path: Path) -> list[tuple[int, dict[str, object]]]:
         return rows
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(io.StringIO(text))
-        return [(n, dict[str, object](row)) for n, row in enumerate(reader, 2)]
+        parsed: list[tuple[int, dict[str, object]]] = [
+            (n, {str(k): v for k, v in row.items()}) for n, row in enumerate(reader, 2)
+        ]
+        return parsed
     raise InvalidInput(f"{path}: expected a .csv or .jsonl file")
 
 

@@ -279,8 +279,10 @@ def answer(ctx: Context, attempt_id: int, position: int, choices: str) -> bool:
         if len(shown) != question.choose:
             want = "one answer" if question.choose == 1 else f"exactly {question.choose} answers"
             raise InvalidInput(f"question {position} takes {want}; got {letters(shown)}")
-        if attempt.mode == "practice" and position in state_of(session, attempt, now).answers:
-            raise Conflict(f"question {position} of this practice session is already answered")
+        if attempt.mode != "exam" and position in state_of(session, attempt, now).answers:
+            raise Conflict(
+                f"question {position} of this {attempt.mode} session is already answered"
+            )
         authored = to_authored(form_item, shown)
         right = is_correct(item_of(question), authored)
         append_event(

@@ -1,0 +1,36 @@
+"""The end of the daily study session: P(pass) now, its change since last time, what next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from examprep.services.context import Context
+from examprep.services.exams import learner_id
+from examprep.services.readiness import StudyTip, readiness_report
+
+
+@dataclass(frozen=True)
+class StudySummary:
+    p_pass: float
+    low: float
+    high: float
+    previous: float | None
+    next_three: list[StudyTip]
+
+
+def study_summary(ctx: Context) -> StudySummary:
+    """Compute readiness, compare it with the last session's, and remember it for next time."""
+    from examprep.store.learners import get_setting, put_setting
+
+    report = readiness_report(ctx)
+    with ctx.transaction() as session:
+        lid = learner_id(ctx, session)
+        previous = get_setting(session, lid, "last_p_pass")
+        put_setting(session, lid, "last_p_pass", round(report.now.p_pass, 6), ctx.now())
+    return StudySummary(
+        p_pass=report.now.p_pass,
+        low=report.now.low,
+        high=report.now.high,
+        previous=float(previous) if isinstance(previous, int | float) else None,
+        next_three=report.study_next[:3],
+    )
