@@ -242,6 +242,7 @@ class NamesFile(Model):
 class Choice(Model):
     id: Id
     label: Text
+    situation: Text | None = None  # the choice described as a fact of a scenario (for drills)
     next: Id | None = None
     leaf: Id | None = None
 

@@ -1,0 +1,175 @@
+"""Walk the product-choice decision tree: answers in, next question or recommendation out."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: str
+    label: str
+    next: str | None
+    leaf: str | None
+    situation: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    why: str
+    branches: tuple[Branch, ...]
+
+
+@dataclass(frozen=True)
+class Tree:
+    root: str
+    questions: Mapping[str, Question]
+    leaves: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One answered question on the way to the recommendation."""
+
+    node: str
+    question: str
+    choice: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RuledOut:
+    """A leaf that an answer excluded: which node, which answer, which choice would lead there."""
+
+    leaf: str
+    node: str
+    by_choice: str
+    alternative: str
+
+
+@dataclass(frozen=True)
+class Walk:
+    path: list[Step]
+    next: Question | None
+    leaf: str | None
+    ruled_out: list[RuledOut]
+
+
+class WalkError(ValueError):
+    """An answer names an unknown node or choice, or a node off the walked path."""
+
+
+def reachable_leaves(tree: Tree, node: str) -> list[str]:
+    """Leaves reachable from `node`, in tree order."""
+    out: list[str] = []
+    stack = [node]
+    seen: set[str] = set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for branch in reversed(tree.questions[current].branches):
+            if branch.leaf is not None and branch.leaf not in out:
+                out.append(branch.leaf)
+            if branch.next is not None:
+                stack.append(branch.next)
+    return out
+
+
+def walk(tree: Tree, answers: Mapping[str, str]) -> Walk:
+    """Follow `answers` (node id -> choice id) from the root as far as they go."""
+    unknown = [n for n in answers if n not in tree.questions]
+    if unknown:
+        raise WalkError(f"unknown question {unknown[0]!r}")
+    path: list[Step] = []
+    ruled: list[RuledOut] = []
+    node = tree.root
+    used: set[str] = set()
+    while True:
+        question = tree.questions[node]
+        choice_id = answers.get(node)
+        if choice_id is None:
+            _unused(answers, used)
+            return Walk(path, question, None, ruled)
+        used.add(node)
+        branch = next((b for b in question.branches if b.id == choice_id), None)
+        if branch is None:
+            options = ", ".join(b.id for b in question.branches)
+            raise WalkError(f"{node}: no choice {choice_id!r} (choices: {options})")
+        path.append(Step(node, question.text, branch.id, branch.label))
+        for other in question.branches:
+            if other.id == branch.id:
+                continue
+            targets = [other.leaf] if other.leaf else reachable_leaves(tree, str(other.next))
+            ruled += [RuledOut(leaf, node, branch.id, other.id) for leaf in targets]
+        if branch.leaf is not None:
+            _unused(answers, used)
+            return Walk(path, None, branch.leaf, ruled)
+        node = str(branch.next)
+
+
+def _unused(answers: Mapping[str, str], used: set[str]) -> None:
+    extra = [n for n in answers if n not in used]
+    if extra:
+        raise WalkError(f"answer for {extra[0]!r} is not on the path these answers take")
+
+
+def drill_paths(tree: Tree) -> list[list[Branch]]:
+    """Every root-to-leaf path whose choices all carry a scenario sentence."""
+    paths: list[list[Branch]] = []
+
+    def visit(node: str, taken: list[Branch]) -> None:
+        for branch in tree.questions[node].branches:
+            if branch.situation is None:
+                continue
+            if branch.leaf is not None:
+                paths.append([*taken, branch])
+            elif branch.next is not None:
+                visit(branch.next, [*taken, branch])
+
+    visit(tree.root, [])
+    return paths
+
+
+@dataclass(frozen=True)
+class Drill:
+    scenario: str
+    answers: dict[str, str]
+    leaf: str
+
+
+def make_drill(tree: Tree, rng: random.Random) -> Drill | None:
+    """A scenario built from one random path's situation sentences; its answer is that leaf.
+
+    Unambiguous by construction: every question on the path is answered by one sentence, and
+    the walk those answers take ends at exactly one leaf.
+    """
+    paths = drill_paths(tree)
+    if not paths:
+        return None
+    path = rng.choice(paths)
+    answers: dict[str, str] = {}
+    node = tree.root
+    for branch in path:
+        answers[node] = branch.id
+        if branch.next is not None:
+            node = branch.next
+    leaf = path[-1].leaf
+    assert leaf is not None
+    return Drill(" ".join(str(b.situation) for b in path), answers, leaf)
+
+
+def answers_from_pairs(pairs: Sequence[str]) -> dict[str, str]:
+    """["node=choice", ...] -> {node: choice}; WalkError on a malformed pair."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        node, sep, choice = pair.partition("=")
+        if not sep or not node.strip() or not choice.strip():
+            raise WalkError(f"expected NODE=CHOICE, got {pair!r}")
+        out[node.strip()] = choice.strip()
+    return out
