@@ -64,20 +64,21 @@ class WalkError(ValueError):
 
 
 def reachable_leaves(tree: Tree, node: str) -> list[str]:
-    """Leaves reachable from `node`, in tree order."""
+    """Leaves reachable from `node`, in tree order (depth first, choices in order)."""
     out: list[str] = []
-    stack = [node]
     seen: set[str] = set()
-    while stack:
-        current = stack.pop()
+
+    def visit(current: str) -> None:
         if current in seen:
-            continue
+            return
         seen.add(current)
-        for branch in reversed(tree.questions[current].branches):
+        for branch in tree.questions[current].branches:
             if branch.leaf is not None and branch.leaf not in out:
                 out.append(branch.leaf)
             if branch.next is not None:
-                stack.append(branch.next)
+                visit(branch.next)
+
+    visit(node)
     return out
 
 
