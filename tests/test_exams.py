@@ -276,7 +276,11 @@ def test_config_exam_date_and_pass_mark(ctx: Context) -> None:
     assert cfg.exam_date == dt.date(2027, 1, 15) and cfg.days_to_exam(T0.date()) == 49
     for text, value in (("75%", 0.75), ("0.65", 0.65), ("80", 0.8)):
         assert services.set_config(ctx, "pass-mark", text).pass_mark == value
-    for bad, message in (("1.5", "between 10 % and 99 %"), ("abc", "not a number"), ("100%", "between")):
+    for bad, message in (
+        ("1.5", "between 10 % and 99 %"),
+        ("abc", "not a number"),
+        ("100%", "between"),
+    ):
         with pytest.raises(InvalidInput, match=message):
             services.set_config(ctx, "pass-mark", bad)
     with pytest.raises(InvalidInput, match="in the past"):

@@ -21,18 +21,33 @@ from examprep.engine.advisor import (
 TREE = Tree(
     root="d-ml",
     questions={
-        "d-ml": Question("d-ml", "Do rules suffice?", "Start simple.", (
-            Branch("rules", "Yes", None, "l-rules", "A few if-then rules already work well."),
-            Branch("ml", "No", "d-data", None, "Rules keep failing on new cases."),
-        )),
-        "d-data": Question("d-data", "Where is the data?", "Data gravity.", (
-            Branch("bq", "BigQuery", None, "l-bqml", "The data sits in BigQuery tables."),
-            Branch("files", "Files", "d-code", None, "The data is image files in buckets."),
-        )),
-        "d-code": Question("d-code", "Write model code?", "Effort.", (
-            Branch("none", "No", None, "l-automl", "Nobody on the team writes model code."),
-            Branch("custom", "Yes", None, "l-custom", None),
-        )),
+        "d-ml": Question(
+            "d-ml",
+            "Do rules suffice?",
+            "Start simple.",
+            (
+                Branch("rules", "Yes", None, "l-rules", "A few if-then rules already work well."),
+                Branch("ml", "No", "d-data", None, "Rules keep failing on new cases."),
+            ),
+        ),
+        "d-data": Question(
+            "d-data",
+            "Where is the data?",
+            "Data gravity.",
+            (
+                Branch("bq", "BigQuery", None, "l-bqml", "The data sits in BigQuery tables."),
+                Branch("files", "Files", "d-code", None, "The data is image files in buckets."),
+            ),
+        ),
+        "d-code": Question(
+            "d-code",
+            "Write model code?",
+            "Effort.",
+            (
+                Branch("none", "No", None, "l-automl", "Nobody on the team writes model code."),
+                Branch("custom", "Yes", None, "l-custom", None),
+            ),
+        ),
     },
     leaves=frozenset({"l-rules", "l-bqml", "l-automl", "l-custom"}),
 )
@@ -43,7 +58,9 @@ def test_walk_to_a_leaf_with_path_and_ruled_out() -> None:
     assert done.leaf == "l-automl" and done.next is None
     assert [s.choice for s in done.path] == ["ml", "files", "none"]
     assert {(r.leaf, r.node) for r in done.ruled_out} == {
-        ("l-rules", "d-ml"), ("l-bqml", "d-data"), ("l-custom", "d-code"),
+        ("l-rules", "d-ml"),
+        ("l-bqml", "d-data"),
+        ("l-custom", "d-code"),
     }
 
 
