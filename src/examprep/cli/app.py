@@ -7,7 +7,21 @@ from typing import Annotated
 import typer
 
 from examprep import __version__
-from examprep.cli import config, db, exam, model, pack, sessions, status, study
+from examprep.cli import (
+    advisor,
+    config,
+    db,
+    exam,
+    export,
+    guide,
+    model,
+    notes,
+    pack,
+    search,
+    sessions,
+    status,
+    study,
+)
 
 app = typer.Typer(
     name="examprep",
@@ -53,6 +67,13 @@ app.command("calibrate")(model.calibrate)
 app.command("diagnose")(sessions.diagnose)
 app.command("study")(sessions.study)
 app.command("cards")(sessions.cards)
+app.command("advise")(advisor.advise)
+app.command("notes")(notes.notes)
+app.command("names")(notes.names)
+app.command("search")(search.search)
 app.add_typer(model.import_app, name="import")
+app.add_typer(export.app, name="export")
+export.app.command("guide")(guide.guide)
+app.command("backup")(export.backup)
 app.add_typer(pack.app, name="pack")
 app.add_typer(db.app, name="db")
