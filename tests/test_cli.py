@@ -200,7 +200,7 @@ def test_overview_on_first_run_creates_the_database(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Google Cloud Professional Machine Learning Engineer" in result.output
     assert (tmp_path / "data" / "examprep.sqlite3").exists()
-    assert "Attempts so far: 0" in result.output
+    assert "You have not answered anything yet" in result.output
 
 
 def test_messages_with_brackets_are_not_eaten_as_markup(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The overview shown by `examprep` without a command."""
+"""The overview shown by `examprep` without a command: the pack, progress and what to do next."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from examprep.config import Settings, load_settings
 from examprep.services.context import open_context
 from examprep.services.database import describe_database
+from examprep.services.readiness import StudyTip
 
 
 @dataclass(frozen=True)
@@ -20,19 +21,28 @@ class Overview:
     exam_minutes: int
     database: str
     attempts: int
+    answers: int
+    p_pass: float
+    low: float
+    high: float
+    pass_mark: float
+    due_reviews: int
+    days_to_exam: int | None
+    study_next: list[StudyTip]
 
 
 def overview(settings: Settings | None = None) -> Overview:
-    """Summarise the configured pack and the learner's stored attempts."""
-    from sqlalchemy import func, select
-
-    from examprep.store.tables import AttemptRow
+    """Summarise the configured pack, the learner's progress and the next things to study."""
+    from examprep.services.cards import due_reviews
+    from examprep.services.learners import get_config
+    from examprep.services.readiness import readiness_report
+    from examprep.services.results import history
 
     ctx = open_context(settings or load_settings())
     try:
         pack = ctx.pack
-        with ctx.transaction() as session:
-            attempts = session.scalar(select(func.count()).select_from(AttemptRow)) or 0
+        report = readiness_report(ctx)
+        config = get_config(ctx)
         return Overview(
             pack_title=pack.meta.title,
             guide_date=pack.meta.guide_date.isoformat() if pack.meta.guide_date else "unknown",
@@ -42,7 +52,15 @@ def overview(settings: Settings | None = None) -> Overview:
             exam_questions=pack.meta.questions.default,
             exam_minutes=pack.meta.minutes,
             database=describe_database(ctx.settings),
-            attempts=attempts,
+            attempts=len(history(ctx)),
+            answers=report.now.responses,
+            p_pass=report.now.p_pass,
+            low=report.now.low,
+            high=report.now.high,
+            pass_mark=report.now.pass_mark,
+            due_reviews=len(due_reviews(ctx, new_cards=0)),
+            days_to_exam=config.days_to_exam(ctx.now().date()),
+            study_next=report.study_next[:3],
         )
     finally:
         ctx.close()
