@@ -328,3 +328,26 @@ def test_read_pack_keeps_line_map() -> None:
     origin = pack.origins["q-002"]
     assert origin.path.endswith("bank.yaml") and origin.line > 20
     assert textwrap.dedent("x") == "x"
+
+
+def test_explanation_sentence_range_is_a_warning(tmp_path: Path) -> None:
+    root = make_pack(tmp_path, {"questions/a.yaml": "questions:\n" + question("q-1")})
+    meta = (
+        (root / "pack.yaml")
+        .read_text()
+        .replace("  option_words: [1, 20]\n", "  option_words: [1, 20]\n  why_sentences: [2, 4]\n")
+    )
+    (root / "pack.yaml").write_text(meta)
+    assert messages(root) == []
+    strict = messages(root, strict=True)
+    assert strict[0] == "questions/a.yaml:6: options[0].why: 1 sentence(s); explanations have 2-4"
+    assert len(strict) == 4
+
+
+def test_sentence_counting() -> None:
+    from examprep.content.lint import count_sentences
+
+    assert count_sentences("One. Two.") == 2
+    assert count_sentences("Use a tool, e.g. a linter. Then ship it.") == 2
+    assert count_sentences("gRPC is fast. gRPC is also typed!") == 2
+    assert count_sentences("No terminator") == 0

@@ -249,8 +249,30 @@ def _check_length(
         checks.add(item, fld, f"{n} words, above the ceiling of {high}", *where, severity="warning")
 
 
+ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|etc|approx|cf)\.", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?](?=\s+\S|\s*$)")
+
+
+def count_sentences(text: str) -> int:
+    """Sentences in an explanation (abbreviations such as "e.g." do not end one)."""
+    return len(SENTENCE_END.findall(ABBREVIATIONS.sub("", text.strip())))
+
+
 def _check_options(checks: _Checks) -> None:
+    low, high = checks.pack.meta.style.why_sentences
     for q in checks.pack.questions:
+        for i, option in enumerate(q.options):
+            n = count_sentences(option.why)
+            if not low <= n <= high:
+                checks.add(
+                    q.id,
+                    f"options[{i}].why",
+                    f"{n} sentence(s); explanations have {low}-{high}",
+                    "options",
+                    i,
+                    "why",
+                    severity="warning",
+                )
         texts = [" ".join(o.text.lower().split()) for o in q.options]
         whys = [" ".join(o.why.lower().split()) for o in q.options]
         for i in range(len(q.options)):

@@ -67,6 +67,7 @@ class QuestionCount(Model):
 class Style(Model):
     stem_words: tuple[int, int] = (1, 10_000)
     option_words: tuple[int, int] = (1, 10_000)
+    why_sentences: tuple[int, int] = (1, 100)
 
 
 class PackMeta(Model):
