@@ -27,7 +27,7 @@ def question_screen(view: AttemptView, question: QuestionView, remaining: float 
         f"flagged {len(view.flags)}{flagged}"
     )
     body = Text(question.stem)
-    if question.kind == "multi":
+    if question.kind == "multi" and "choose" not in question.stem.lower():
         body.append(f"\n(Choose {question.choose}.)", style="bold")
     chosen = set(view.answers.get(question.position, "").split(","))
     options = Table.grid(padding=(0, 1))
@@ -52,13 +52,16 @@ def feedback_screen(fb: Feedback, title: str | None = None) -> Group:
         f"your answer: {fb.chosen or '—'} · key: {fb.key}"
     )
     parts: list[Text | Panel | Table] = [head, Panel(Text(fb.stem), expand=True)]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=9, no_wrap=True)
+    grid.add_column(ratio=1)
     for option in fb.options:
-        marks = ("✓ " if option.correct else "  ") + ("you " if option.chosen else "")
+        mark = ("✓" if option.correct else " ") + (" you" if option.chosen else "")
         style = "green" if option.correct else ("red" if option.chosen else "")
-        line = Text(f"{option.key}. {marks}", style=f"bold {style}".strip())
-        line.append(option.text, style=style)
-        parts.append(line)
-        parts.append(Text("   " + option.why, style="dim"))
+        body = Text(option.text, style=f"bold {style}".strip())
+        body.append("\n" + option.why, style="dim")
+        grid.add_row(Text(f"{option.key}. {mark}", style=style), body)
+    parts.append(grid)
     parts.append(Text("Sources: " + "  ".join(fb.sources), style="cyan"))
     return Group(*parts)
 
