@@ -102,3 +102,33 @@ def test_answers_from_pairs() -> None:
     assert answers_from_pairs(["d-ml=ml", " d-data = bq "]) == {"d-ml": "ml", "d-data": "bq"}
     with pytest.raises(WalkError, match="NODE=CHOICE"):
         answers_from_pairs(["d-ml"])
+
+
+def test_a_leaf_reachable_two_ways_is_never_ruled_out_on_the_way_to_itself() -> None:
+    shared = Tree(
+        root="d-a",
+        questions={
+            "d-a": Question(
+                "d-a",
+                "A?",
+                "",
+                (
+                    Branch("x", "X", "d-b", None),
+                    Branch("y", "Y", None, "l-shared"),
+                ),
+            ),
+            "d-b": Question(
+                "d-b",
+                "B?",
+                "",
+                (
+                    Branch("p", "P", None, "l-shared"),
+                    Branch("q", "Q", None, "l-other"),
+                ),
+            ),
+        },
+        leaves=frozenset({"l-shared", "l-other"}),
+    )
+    done = walk(shared, {"d-a": "x", "d-b": "p"})
+    assert done.leaf == "l-shared"
+    assert [r.leaf for r in done.ruled_out] == ["l-other"]

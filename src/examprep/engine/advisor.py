@@ -110,8 +110,19 @@ def walk(tree: Tree, answers: Mapping[str, str]) -> Walk:
             ruled += [RuledOut(leaf, node, branch.id, other.id) for leaf in targets]
         if branch.leaf is not None:
             _unused(answers, used)
-            return Walk(path, None, branch.leaf, ruled)
+            return Walk(path, None, branch.leaf, _distinct(ruled, branch.leaf))
         node = str(branch.next)
+
+
+def _distinct(ruled: list[RuledOut], reached: str) -> list[RuledOut]:
+    """Each excluded leaf once (first answer that excluded it), never the leaf reached."""
+    seen: set[str] = set()
+    out = []
+    for r in ruled:
+        if r.leaf != reached and r.leaf not in seen:
+            seen.add(r.leaf)
+            out.append(r)
+    return out
 
 
 def _unused(answers: Mapping[str, str], used: set[str]) -> None:
