@@ -12,11 +12,17 @@ from examprep.cli import (
     config,
     db,
     exam,
+    export,
+    guide,
     model,
+    notes,
     pack,
+    search,
+    serve,
     sessions,
     status,
     study,
+    users,
 )
 
 app = typer.Typer(
@@ -64,6 +70,14 @@ app.command("diagnose")(sessions.diagnose)
 app.command("study")(sessions.study)
 app.command("cards")(sessions.cards)
 app.command("advise")(advisor.advise)
+app.command("notes")(notes.notes)
+app.command("names")(notes.names)
+app.command("search")(search.search)
 app.add_typer(model.import_app, name="import")
+app.add_typer(export.app, name="export")
+export.app.command("guide")(guide.guide)
+app.command("backup")(export.backup)
 app.add_typer(pack.app, name="pack")
 app.add_typer(db.app, name="db")
+app.command("serve")(serve.serve)
+app.add_typer(users.app, name="user")

@@ -21,8 +21,11 @@ def question_screen(view: AttemptView, question: QuestionView, remaining: float 
     """One question, its options, and the status line."""
     answered = len(view.answers)
     flagged = " [yellow]⚑ flagged[/]" if question.position in view.flags else ""
+    # Drills are generated from fact tables, not authored: say so (see content/drills.py).
+    drill = " · [magenta]generated drill[/]" if question.id.startswith("drill:") else ""
     head = Text.from_markup(
-        f"[bold]Question {question.position}/{len(view.questions)}[/] · {question.section} · "
+        f"[bold]Question {question.position}/{len(view.questions)}[/]{drill} · "
+        f"{question.section} · "
         f"{clock(remaining)} · answered {answered}/{len(view.questions)} · "
         f"flagged {len(view.flags)}{flagged}"
     )

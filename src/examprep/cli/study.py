@@ -29,6 +29,9 @@ def practice(
     ] = False,
     count: Annotated[int, typer.Option("-n", help="How many questions.")] = 10,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for a reproducible set.")] = None,
+    drills: Annotated[
+        bool, typer.Option("--drills", help="Drills generated from the fact tables instead.")
+    ] = False,
 ) -> None:
     """Untimed practice with immediate feedback: every option explained, with its sources."""
     from examprep.cli.screens import feedback_screen, print_screen, question_screen
@@ -43,7 +46,13 @@ def practice(
 
     with context() as ctx:
         filters = PracticeFilter(
-            section=section, bullet=bullet, tag=tag, unseen=unseen, missed=missed, count=count
+            section=section,
+            bullet=bullet,
+            tag=tag,
+            unseen=unseen,
+            missed=missed,
+            count=count,
+            drills=drills,
         )
         view = start_practice(ctx, filters, seed=seed)
         out = console()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -82,8 +83,18 @@ class Pack:
                 return section.id
         raise KeyError(bullet_id)
 
+    @cached_property
+    def drills(self) -> tuple[Question, ...]:
+        """Drill questions generated from the tables' templates (built on first use)."""
+        from examprep.content.drills import pack_drills
+
+        bullet_section = {b.id: s.id for s in self.meta.sections for b in s.bullets}
+        return pack_drills(self.tables, bullet_section)
+
     def question(self, item_id: str) -> Question:
-        for q in self.questions:
+        """An authored question, or a generated drill (ids starting with "drill:")."""
+        pool = self.drills if item_id.startswith("drill:") else self.questions
+        for q in pool:
             if q.id == item_id:
                 return q
         raise KeyError(item_id)

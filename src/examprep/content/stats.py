@@ -88,6 +88,8 @@ def pack_stats(pack: Pack) -> dict[str, Any]:
         "cards": len(pack.cards),
         **_question_counts(questions),
         "tables": len(pack.tables),
+        "drills": len(pack.drills),
+        "tables_with_drills": len({q.id.split(":")[1] for q in pack.drills}),
         "advisor_leaves": len(pack.advisor.leaves) if pack.advisor else 0,
         "products": len(pack.names),
         "sections": len(pack.sections),

@@ -32,6 +32,7 @@ class PracticeFilter:
     unseen: bool = False
     missed: bool = False
     count: int = 10
+    drills: bool = False  # generated drills from the fact tables instead of authored questions
 
 
 def _select(
@@ -61,9 +62,10 @@ def start_practice(ctx: Context, filters: PracticeFilter, seed: int | None = Non
         raise InvalidInput(f"unknown section {filters.section!r}")
     if filters.bullet and filters.bullet not in pack.bullets:
         raise InvalidInput(f"unknown bullet {filters.bullet!r}")
+    pool = pack.drills if filters.drills else pack.questions
     questions = [
         q
-        for q in pack.questions
+        for q in pool
         if (not filters.section or q.section == filters.section)
         and (not filters.bullet or filters.bullet in q.covers)
         and (not filters.tag or filters.tag in q.tags)
@@ -80,7 +82,8 @@ def start_practice(ctx: Context, filters: PracticeFilter, seed: int | None = Non
         if filters.missed:
             items = [i for i in items if i.id in history and not history[i.id].last_correct]
         if not items:
-            raise InvalidInput("no questions match these filters")
+            what = "drills" if filters.drills else "questions"
+            raise InvalidInput(f"no {what} match these filters")
         form = spread_keys(_select(items, history, filters.count, rng), rng)
         attempt = create_attempt(
             session,

@@ -1,0 +1,181 @@
+"""Latency of the public `estimate_readiness` and of next-item selection on a large pack.
+
+A synthetic in-memory pack of 5,000 questions (6 sections, the bundled pack's weights) and a
+store of 100,000 responses (1,000 learners x 100 answers, each with a timestamp). Item
+parameters come from the public `examprep.calibrate` on that log (its time is reported too).
+Readiness is timed for one learner with 100 and 1,000 answers and, as a worst case, with all
+100,000 answers; selection is timed as `engine.selection.next_item` alone and as the whole
+per-question step of `services.adaptive.next_question` minus the database (parameter table,
+candidate list, `theta_for_score`, `section_targets`, `next_item`).
+
+    python bench/latency.py [--quick]
+
+Writes bench/results/latency.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import _common as C
+import numpy as np
+
+import examprep
+from examprep.engine import irt
+from examprep.engine.blueprint import allocate
+from examprep.engine.readiness import cut_score
+from examprep.engine.readiness import estimate_readiness as engine_readiness
+from examprep.engine.selection import Candidate, next_item, section_targets, theta_for_score
+from examprep.services.model import prior_table
+
+NOW = dt.datetime(2027, 3, 1, 12, tzinfo=dt.UTC)
+TARGETS_MS = {"readiness": 20.0, "selection": 5.0}
+
+
+def timed(fn: Callable[[], Any], calls: int, warmup: int = 2) -> dict[str, float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    return {
+        "calls": calls,
+        "median_ms": statistics.median(samples),
+        "p95_ms": samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))],
+        "max_ms": samples[-1],
+    }
+
+
+def main() -> None:
+    opts = C.args(__doc__.splitlines()[0])
+    calls = 20 if opts.quick else 200
+    weights_map = C.pack_weights()
+    sections, weights = list(weights_map), list(weights_map.values())
+    rng = np.random.default_rng(opts.seed)
+    items = C.make_items(rng, weights, 5000)
+    pack = C.synthetic_pack(items, sections, weights)
+
+    n_learners, per_learner = 1000, 100
+    _, theta = C.make_learners(rng, n_learners, len(sections))
+    idx = np.argsort(rng.random((n_learners, len(items))), axis=1)[:, :per_learner]
+    y = rng.random(idx.shape) < C.p3(theta, items, idx)
+    ages = rng.uniform(0, 120, idx.shape)  # days before NOW
+    log = [
+        (f"l{lr}", f"q{int(i)}", bool(v), NOW - dt.timedelta(days=float(a)))
+        for lr in range(n_learners)
+        for i, v, a in zip(idx[lr], y[lr], ages[lr], strict=True)
+    ]
+    t0 = time.perf_counter()
+    params = examprep.calibrate(pack, log)
+    calibrate_s = time.perf_counter() - t0
+
+    results: dict[str, Any] = {}
+    all_rows = [(item, ok, at) for _, item, ok, at in log]
+    for label, rows in (
+        ("readiness_100", all_rows[:100]),
+        ("readiness_1000", all_rows[:1000]),
+        ("readiness_100000", all_rows),
+    ):
+        n = max(5, calls // 20) if label == "readiness_100000" else calls
+        results[label] = timed(
+            lambda rows=rows: examprep.estimate_readiness(pack, rows, item_params=params, now=NOW),
+            n,
+        )
+
+    readiness = examprep.estimate_readiness(pack, all_rows[:1000], item_params=params, now=NOW)
+    abilities = {s: e.theta for s, e in readiness.by_section.items()}
+    full = {**prior_table(pack), **params}
+    candidates = [Candidate(q.id, q.section, full[q.id]) for q in pack.questions]
+    cut_theta = theta_for_score([c.params for c in candidates], 0.7)
+    targets = section_targets(weights_map, abilities, cut_theta)
+    exclude = {item for item, _, _ in all_rows[:1000]}
+    asked = dict.fromkeys(sections, 3)
+    pick_rng = random.Random(opts.seed)
+    results["next_item"] = timed(
+        lambda: next_item(candidates, abilities, targets, asked, exclude, pick_rng), calls
+    )
+
+    def service_step() -> None:
+        table = {**prior_table(pack), **params}
+        cands = [Candidate(q.id, q.section, table[q.id]) for q in pack.questions if not q.generated]
+        cut = theta_for_score([table[c.id] for c in cands], 0.7)
+        tg = section_targets(weights_map, abilities, cut)
+        next_item(cands, abilities, tg, asked, exclude, pick_rng)
+
+    results["selection_step"] = timed(service_step, max(5, calls // 20))
+    results["theta_for_score"] = timed(
+        lambda: theta_for_score([c.params for c in candidates], 0.7), max(5, calls // 20)
+    )
+    results["prior_table"] = timed(lambda: prior_table(pack), max(5, calls // 10))
+
+    # Where the readiness time goes: the engine call alone, on banks and observations built once.
+    banks = C.section_banks(items, [full[f"q{k}"] for k in range(len(items))], sections, weights)
+    obs: dict[str, list[irt.Observation]] = {}
+    for item, ok, _ in all_rows[:100]:
+        k = int(item[1:])
+        obs.setdefault(sections[int(items.section[k])], []).append(irt.Observation(full[item], ok))
+    allocation = allocate(60, weights_map)
+    results["engine_readiness_100"] = timed(
+        lambda: engine_readiness(banks, obs, allocation, cut_score(60, 0.7)), calls
+    )
+    # What next_item's per-candidate Python loop costs against one vectorised information call.
+    big = max(sections, key=lambda s: sum(c.section == s for c in candidates))
+    sect = [c.params for c in candidates if c.section == big]
+    a, b, c = (np.array([getattr(p, f) for p in sect]) for f in "abc")
+    results["information_vectorised_section"] = timed(
+        lambda: np.argsort(-irt.information(abilities[big], a, b, c))[:5], calls
+    )
+
+    payload = {
+        "settings": {
+            "quick": opts.quick,
+            "seed": opts.seed,
+            "items": len(items),
+            "stored_responses": len(log),
+            "learners": n_learners,
+        },
+        "calibrate_seconds": round(calibrate_s, 2),
+        "targets_ms": TARGETS_MS,
+        "timings": results,
+    }
+    path = C.write_json("latency", payload)
+    print(
+        f"{len(items)} items, {len(log)} stored responses; examprep.calibrate on the whole log: "
+        f"{calibrate_s:.1f} s"
+    )
+    rows = []
+    for name, m in results.items():
+        target = (
+            TARGETS_MS["readiness"]
+            if name.startswith("readiness")
+            else TARGETS_MS["selection"]
+            if name in ("next_item", "selection_step")
+            else None
+        )
+        verdict = "" if target is None else ("met" if m["p95_ms"] < target else "MISSED")
+        rows.append(
+            [
+                name,
+                m["calls"],
+                f"{m['median_ms']:.2f}",
+                f"{m['p95_ms']:.2f}",
+                "-" if target is None else f"< {target:.0f}",
+                verdict,
+            ]
+        )
+    print(
+        C.table(["operation", "calls", "median ms", "p95 ms", "target ms", "p95 vs target"], rows)
+    )
+    print(f"\nwrote {path.relative_to(C.ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

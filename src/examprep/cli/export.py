@@ -1,0 +1,147 @@
+"""`examprep export ...`, `import progress` and `backup`: data in and out of other tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from examprep.cli.model import import_app
+from examprep.cli.output import console, context, handles_errors, print_json
+
+if TYPE_CHECKING:
+    from examprep.services.exports import ExportReport
+    from examprep.services.progress import ProgressReport
+
+app = typer.Typer(
+    help="Export to Anki, Moodle or Canvas, your progress to a file, or the study guide.",
+    no_args_is_help=True,
+)
+
+Output = Annotated[Path, typer.Option("--output", "-o", help="File to write.")]
+Sections = Annotated[
+    list[str] | None,
+    typer.Option("--section", "-s", help="Only this section (S3); repeat for more."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _report(report: ExportReport, what: str, as_json: bool) -> None:
+    if as_json:
+        print_json({"path": str(report.path), "cards": report.cards,
+                    "questions": report.questions, "decks": report.decks})  # fmt: skip
+        return
+    parts = [f"{report.cards} flashcards"] if report.cards else []
+    parts += [f"{report.questions} questions"] if report.questions else []
+    console().print(f"Wrote {' and '.join(parts) or 'nothing'} to {report.path} ({what}).")
+
+
+@app.command("anki")
+@handles_errors
+def anki(
+    output: Output,
+    section: Sections = None,
+    questions: Annotated[
+        bool, typer.Option("--questions", help="Add bank questions as multiple-choice notes.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """An Anki package (.apkg): a deck per section, sub-decks per subsection; re-import updates."""
+    from examprep.services import export_anki
+
+    with context() as ctx:
+        report = export_anki(ctx, output, section, questions)
+    _report(report, "import it in Anki with File > Import", as_json)
+
+
+@app.command("gift")
+@handles_errors
+def gift(output: Output, section: Sections = None, as_json: AsJson = False) -> None:
+    """The question bank as Moodle GIFT text, one category per section."""
+    from examprep.services import export_gift
+
+    with context() as ctx:
+        report = export_gift(ctx, output, section)
+    _report(report, "Moodle: Question bank > Import > GIFT format", as_json)
+
+
+@app.command("qti")
+@handles_errors
+def qti(output: Output, section: Sections = None, as_json: AsJson = False) -> None:
+    """The question bank as a QTI 2.1 package (.zip) for Canvas and other LMSs."""
+    from examprep.services import export_qti
+
+    with context() as ctx:
+        report = export_qti(ctx, output, section)
+    _report(report, "Canvas: Settings > Import course content > QTI .zip file", as_json)
+
+
+def _progress_json(report: ProgressReport) -> dict[str, object]:
+    return {"path": str(report.path), "learner": report.learner, "attempts": report.attempts,
+            "events": report.events, "reviews": report.reviews,
+            "card_states": report.card_states, "settings": report.settings,
+            "already_there": report.already_there}  # fmt: skip
+
+
+@app.command("progress")
+@handles_errors
+def progress(output: Output, as_json: AsJson = False) -> None:
+    """Everything you have done (attempts, answers, flags, reviews, settings) as a JSON file."""
+    from examprep.services import export_progress
+
+    with context() as ctx:
+        report = export_progress(ctx, output)
+    if as_json:
+        print_json(_progress_json(report))
+        return
+    console().print(
+        f"Wrote the progress of {report.learner} to {report.path}: {report.attempts} attempts, "
+        f"{report.events} response events, {report.reviews} reviews, "
+        f"{report.card_states} card states, {report.settings} settings."
+    )
+
+
+@import_app.command("progress")
+@handles_errors
+def import_progress(
+    path: Annotated[Path, typer.Argument(help="A file written by `examprep export progress`.")],
+    as_json: AsJson = False,
+) -> None:
+    """Merge a progress file into this database: nothing is duplicated, all or nothing."""
+    from examprep.services import import_progress as merge
+
+    with context() as ctx:
+        report = merge(ctx, path)
+    if as_json:
+        print_json(_progress_json(report))
+        return
+    known = ", ".join(f"{n} {k}" for k, n in report.already_there.items())
+    console().print(
+        f"Imported into {report.learner}: {report.attempts} attempts, {report.events} response "
+        f"events, {report.reviews} reviews; merged {report.card_states} card states and "
+        f"{report.settings} settings." + (f" Already there: {known}." if known else "")
+    )
+
+
+@handles_errors
+def backup(
+    keep: Annotated[
+        int, typer.Option("--keep", help="How many backups to keep (oldest removed first).")
+    ] = 10,
+    as_json: AsJson = False,
+) -> None:
+    """Copy the SQLite database into <data dir>/backups (PostgreSQL: use pg_dump)."""
+    from examprep.services import backup_database
+
+    with context() as ctx:
+        report = backup_database(ctx, keep)
+    if as_json:
+        print_json({"path": str(report.path), "pages": report.pages,
+                    "kept": [str(p) for p in report.kept],
+                    "removed": [str(p) for p in report.removed]})  # fmt: skip
+        return
+    out = console()
+    out.print(f"Backed up the database to {report.path} ({len(report.kept)} backups kept).")
+    for old in report.removed:
+        out.print(f"removed {old}")

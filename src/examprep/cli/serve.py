@@ -1,0 +1,91 @@
+"""`examprep serve`: the web app on this computer (local mode: one learner, no login)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from examprep.cli.output import console, handles_errors
+from examprep.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from examprep.config import Settings
+
+# uvicorn imports the app by name: the CLI and web layers never import each other.
+APP_FACTORY = "examprep.web.app:app_from_environment"
+OPEN_DELAY_SECONDS = 1.0
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this computer can reach (127.0.0.0/8, ::1, localhost)."""
+    if host.strip("[]") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, has_secret_key: bool) -> None:
+    """Serving beyond this computer needs team mode: accounts, which need EXAMPREP_SECRET_KEY."""
+    if is_loopback(host) or has_secret_key:
+        return
+    raise InvalidInput(
+        f"serving on {host} (beyond this computer) needs accounts: set EXAMPREP_SECRET_KEY "
+        "to a long random string and add users with `examprep user add NAME`; "
+        "or use --host 127.0.0.1 for local use"
+    )
+
+
+def preflight(settings: Settings) -> int | None:
+    """Load the pack and open the database now (a problem is a clear message, not a crash).
+
+    Returns how many accounts can sign in (team mode), or None in local mode.
+    """
+    from examprep.services import list_users, open_context
+
+    ctx = open_context(settings)
+    try:
+        _ = ctx.pack, ctx.engine
+        if settings.secret_key is None:
+            return None
+        return sum(1 for a in list_users(ctx) if a.has_password and not a.disabled)
+    finally:
+        ctx.close()
+
+
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the app in your web browser.")
+    ] = False,
+) -> None:
+    """Run the web app in your browser. With EXAMPREP_SECRET_KEY set: team mode with accounts."""
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from examprep.config import load_settings
+
+    settings = load_settings()
+    check_bind(host, settings.secret_key is not None)
+    accounts = preflight(settings)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    out = console()
+    if accounts is None:
+        out.print(f"examprep at {url} (learner {settings.learner}); Ctrl+C stops it.")
+    else:
+        out.print(f"examprep at {url}, team mode: {accounts} account(s) can sign in.")
+        if not accounts:
+            out.print("Add one with `examprep user add NAME` (no restart needed).")
+    if open_browser:
+        threading.Timer(OPEN_DELAY_SECONDS, webbrowser.open, args=(url,)).start()
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="warning")

@@ -1,0 +1,155 @@
+"""The instructor's cohort view: every learner's readiness and per-question statistics."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from examprep.errors import Forbidden
+from examprep.services.context import Context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from examprep.content.loader import Pack
+    from examprep.store.tables import ResponseRow
+
+MIN_FOR_DISCRIMINATION = 5  # fewer learners than this: no correlation worth showing
+SUSPECT_DISCRIMINATION = 0.0  # strong learners miss it more than weak ones: a wrong key?
+SUSPECT_MIN_ANSWERS = 10
+
+
+@dataclass(frozen=True)
+class LearnerStanding:
+    name: str
+    answers: int
+    p_pass: float
+    low: float
+    high: float
+    sections: dict[str, float]  # section id -> ability (theta)
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    id: str
+    section: str
+    answers: int  # learners who answered it (their latest answer counts)
+    facility: float  # share right
+    discrimination: float | None  # rest-score point-biserial correlation
+    shares: list[tuple[str, float, bool]]  # option letter as authored, share chosen, correct
+    suspect: bool
+
+
+@dataclass(frozen=True)
+class Cohort:
+    pass_mark: float
+    section_titles: dict[str, str]
+    learners: list[LearnerStanding]
+    items: list[ItemStats]
+
+
+def _require_instructor(ctx: Context, session: Session) -> None:
+    from examprep.store.learners import find_learner
+
+    row = find_learner(session, ctx.learner)
+    if row is None or row.role != "instructor":
+        raise Forbidden("the cohort view is for instructors")
+
+
+def cohort(ctx: Context) -> Cohort:
+    """Readiness of every learner who answered, and statistics of every answered question."""
+    from examprep.services.model import estimate_readiness
+    from examprep.services.readiness import stored_params
+    from examprep.store.accounts import all_learners
+    from examprep.store.params import all_answers
+
+    pack = ctx.pack
+    now = ctx.now()
+    known = {q.id for q in pack.questions}
+    with ctx.transaction() as session:
+        _require_instructor(ctx, session)
+        names = {r.id: r.name for r in all_learners(session)}
+        rows = [r for r in all_answers(session) if r.item_id in known]
+        params = stored_params(session, pack)
+    by_learner: dict[int, list[ResponseRow]] = defaultdict(list)
+    for row in rows:
+        by_learner[row.learner_id].append(row)
+    learners = []
+    for lid, answers in sorted(by_learner.items(), key=lambda kv: names.get(kv[0], "")):
+        triples = [(r.item_id, bool(r.correct), r.answered_at) for r in answers]
+        ready = estimate_readiness(pack, triples, params, now=now, pass_mark=pack.meta.pass_mark)
+        sections = {s: e.theta for s, e in ready.by_section.items()}
+        learners.append(
+            LearnerStanding(
+                names.get(lid, str(lid)),
+                len(answers),
+                ready.p_pass,
+                ready.low,
+                ready.high,
+                sections,
+            )
+        )
+    return Cohort(
+        pass_mark=pack.meta.pass_mark,
+        section_titles={s.id: s.title for s in pack.sections},
+        learners=learners,
+        items=item_statistics(pack, rows),
+    )
+
+
+def item_statistics(pack: Pack, rows: list[ResponseRow]) -> list[ItemStats]:
+    """Facility, discrimination and option shares from each learner's latest answer per item."""
+    latest: dict[tuple[int, str], ResponseRow] = {}
+    for row in rows:  # oldest first: later answers replace earlier ones
+        latest[(row.learner_id, row.item_id)] = row
+    score: dict[int, list[int]] = defaultdict(list)
+    for (lid, _), row in latest.items():
+        score[lid].append(int(bool(row.correct)))
+    by_item: dict[str, list[ResponseRow]] = defaultdict(list)
+    for (_, item), row in latest.items():
+        by_item[item].append(row)
+    stats = []
+    for item, answers in sorted(by_item.items()):
+        question = pack.question(item)
+        right = [int(bool(r.correct)) for r in answers]
+        rest = [_rest_share(score[r.learner_id], int(bool(r.correct))) for r in answers]
+        disc = _correlation(right, rest) if len(answers) >= MIN_FOR_DISCRIMINATION else None
+        chosen: dict[int, int] = defaultdict(int)
+        for r in answers:
+            for index in r.choice or []:
+                chosen[int(index)] += 1
+        shares = [
+            ("ABCDEFGH"[i], chosen[i] / len(answers), o.correct)
+            for i, o in enumerate(question.options)
+        ]
+        suspect = (
+            disc is not None
+            and len(answers) >= SUSPECT_MIN_ANSWERS
+            and disc < SUSPECT_DISCRIMINATION
+        )
+        stats.append(
+            ItemStats(
+                item, question.section, len(answers), sum(right) / len(right), disc, shares, suspect
+            )
+        )
+    return stats
+
+
+def _rest_share(scores: list[int], this: int) -> float:
+    """The learner's share right on the other items they answered (0.5 when there are none)."""
+    others = len(scores) - 1
+    return (sum(scores) - this) / others if others else 0.5
+
+
+def _correlation(xs: list[int], ys: list[float]) -> float | None:
+    """Pearson correlation, or None when either side does not vary."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)

@@ -1,0 +1,131 @@
+"""The product-choice advisor: one question at a time, the recommendation, the whole tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from examprep.errors import InvalidInput
+from examprep.services import Context
+from examprep.web.pages import learner_context, render
+
+if TYPE_CHECKING:
+    from examprep.services.advisor import LeafView
+
+router = APIRouter()
+Ctx = Annotated[Context, Depends(learner_context)]
+MAX_ANSWERS = 50
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Step:
+    question: str
+    answer: str
+    back: str  # the walk up to (not including) this answer
+
+
+@dataclass(frozen=True)
+class Ruled:
+    """A product the walk ruled out, and the answer that would have led to it."""
+
+    product: str
+    would_need: str
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """One node of the whole tree, drawn as nested lists."""
+
+    question: str
+    choices: list[tuple[str, TreeNode | None, str | None]]  # label, next node, or product
+
+
+@dataclass(frozen=True)
+class AdvisorPage:
+    question: str | None
+    why: str | None
+    choices: list[Link]
+    path: list[Step]
+    leaf: LeafView | None
+    ruled_out: list[Ruled]
+    tree: TreeNode
+    restart: str = "/advisor"
+    sources: list[str] = field(default_factory=list)
+
+
+def parse_answers(pairs: list[str]) -> dict[str, str]:
+    """["node:choice", ...] -> {node: choice}; a malformed pair is bad input."""
+    answers: dict[str, str] = {}
+    for pair in pairs[:MAX_ANSWERS]:
+        node, sep, choice = pair.partition(":")
+        if not sep or not node or not choice:
+            raise InvalidInput(f"answer {pair!r} is not in the form node:choice")
+        answers[node] = choice
+    return answers
+
+
+def walk_href(pairs: list[tuple[str, str]]) -> str:
+    query = urlencode([("a", f"{node}:{choice}") for node, choice in pairs])
+    return f"/advisor?{query}" if query else "/advisor"
+
+
+def tree_of(data: dict[str, Any]) -> TreeNode:
+    """The tree service's data as nested nodes, from the root."""
+    nodes = {n["id"]: n for n in data["nodes"]}
+    products = {x["id"]: x["product"] for x in data["leaves"]}
+
+    def build(node_id: str) -> TreeNode:
+        node = nodes[node_id]
+        return TreeNode(
+            node["question"],
+            [
+                (c["label"], build(c["next"]) if c["next"] else None, products.get(c["leaf"]))
+                for c in node["choices"]
+            ],
+        )
+
+    return build(data["root"])
+
+
+@router.get("/advisor", response_class=HTMLResponse)
+def show_advisor(
+    request: Request,
+    ctx: Ctx,
+    a: Annotated[list[str] | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    """Walk the decision tree: every answer is a link, so each step can be bookmarked."""
+    from examprep.services.advisor import advise, tree_json
+
+    advice = advise(ctx.pack, parse_answers(a or []))
+    data = tree_json(ctx.pack)
+    labels = {(n["id"], c["id"]): c["label"] for n in data["nodes"] for c in n["choices"]}
+    taken = [(s["node"], s["choice"]) for s in advice.path]
+    path = [
+        Step(s["question"], s["label"], walk_href(taken[:i])) for i, s in enumerate(advice.path)
+    ]
+    nxt = advice.next
+    page = AdvisorPage(
+        question=nxt.text if nxt else None,
+        why=nxt.why if nxt else None,
+        choices=[Link(b.label, walk_href([*taken, (nxt.id, b.id)])) for b in nxt.branches]
+        if nxt
+        else [],
+        path=path,
+        leaf=advice.leaf,
+        ruled_out=[
+            Ruled(r["product"], labels.get((r["node"], r["would_need"]), r["would_need"]))
+            for r in advice.ruled_out
+        ],
+        tree=tree_of(data),
+    )
+    return render(request, "advisor.html", page, "Advisor")

@@ -1,0 +1,36 @@
+"""The instructor's cohort page: each learner's readiness, each question's statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from examprep.services import Cohort, Context
+from examprep.web.pages import learner_context, render
+
+router = APIRouter()
+Ctx = Annotated[Context, Depends(learner_context)]
+
+
+@dataclass(frozen=True)
+class CohortPage:
+    cohort: Cohort
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        return list(self.cohort.section_titles.items())
+
+    @property
+    def suspects(self) -> int:
+        return sum(1 for i in self.cohort.items if i.suspect)
+
+
+@router.get("/cohort", response_class=HTMLResponse)
+def show_cohort(request: Request, ctx: Ctx) -> HTMLResponse:
+    """Instructors only: learners' P(pass) and sections, questions' statistics."""
+    from examprep.services import cohort
+
+    return render(request, "cohort.html", CohortPage(cohort(ctx)), "Cohort")

@@ -1,0 +1,74 @@
+"""The learner's settings: exam date and pass-mark assumption."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from examprep.errors import InvalidInput
+from examprep.services import Context
+from examprep.web.pages import learner_context, render, see_other
+
+router = APIRouter()
+Ctx = Annotated[Context, Depends(learner_context)]
+
+
+@dataclass(frozen=True)
+class ConfigPage:
+    learner: str
+    exam_date: str
+    pass_mark: str
+    pass_mark_is_default: bool
+    pass_mark_note: str
+    days_to_exam: int | None
+    saved: bool = False
+    error: str | None = None
+
+
+def config_page(ctx: Context, saved: bool = False, error: str | None = None) -> ConfigPage:
+    from examprep.services import get_config
+
+    config = get_config(ctx)
+    return ConfigPage(
+        learner=config.learner,
+        exam_date=config.exam_date.isoformat() if config.exam_date else "",
+        pass_mark=f"{config.pass_mark * 100:g}%",
+        pass_mark_is_default=config.pass_mark_is_default,
+        pass_mark_note=config.pass_mark_note,
+        days_to_exam=config.days_to_exam(ctx.now().date()),
+        saved=saved,
+        error=error,
+    )
+
+
+@router.get("/config", response_class=HTMLResponse)
+def show_config(
+    request: Request, ctx: Ctx, saved: Annotated[bool, Query()] = False
+) -> HTMLResponse:
+    """The settings form."""
+    return render(request, "config.html", config_page(ctx, saved), "Settings")
+
+
+@router.post("/config")
+def save_config(
+    request: Request,
+    ctx: Ctx,
+    exam_date: Annotated[str, Form(max_length=40)] = "",
+    pass_mark: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Save both settings; an empty field clears that setting (the pack's default returns)."""
+    from examprep.services import set_config
+
+    errors = []
+    for key, value in (("exam-date", exam_date), ("pass-mark", pass_mark)):
+        try:
+            set_config(ctx, key, value.strip() or None)
+        except InvalidInput as exc:
+            errors.append(str(exc))
+    if errors:
+        page = config_page(ctx, error="; ".join(errors))
+        return render(request, "config.html", page, "Settings", 400)
+    return see_other("/config?saved=true")

@@ -1,0 +1,79 @@
+"""Search over notes, cards, fact tables and questions, with the matched words highlighted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from examprep.errors import InvalidInput
+from examprep.services import Context
+from examprep.web.pages import learner_context, render
+
+router = APIRouter()
+Ctx = Annotated[Context, Depends(learner_context)]
+KINDS = ("note", "card", "table", "question")
+LIMIT = 20
+MARK = re.compile(r"\*\*(.+?)\*\*")
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    title: str
+    href: str | None
+    snippet: list[tuple[str, bool]]  # pieces of text; True for a matched word (highlighted)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    kind: str
+    kinds: tuple[str, ...]
+    results: list[Result]
+    searched: bool
+    error: str | None = None
+
+
+def pieces(snippet: str) -> list[tuple[str, bool]]:
+    """Split a snippet whose matches are marked **like this** into plain and matched pieces."""
+    out: list[tuple[str, bool]] = []
+    last = 0
+    for match in MARK.finditer(snippet):
+        if match.start() > last:
+            out.append((snippet[last : match.start()], False))
+        out.append((match.group(1), True))
+        last = match.end()
+    if last < len(snippet):
+        out.append((snippet[last:], False))
+    return out
+
+
+def _href(kind: str, item: str) -> str | None:
+    if kind == "note":
+        return f"/notes/{item}"
+    return None
+
+
+@router.get("/search", response_class=HTMLResponse)
+def show_search(
+    request: Request,
+    ctx: Ctx,
+    q: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
+) -> HTMLResponse:
+    """The search form and, for a query, the best matches first."""
+    from examprep.services import search
+
+    if not q.strip():
+        return render(request, "search.html", SearchPage(q, kind, KINDS, [], False), "Search")
+    try:
+        hits = search(ctx, q, limit=LIMIT, kinds=[kind] if kind else None)
+    except InvalidInput as exc:
+        page = SearchPage(q, kind, KINDS, [], False, str(exc))
+        return render(request, "search.html", page, "Search", 400)
+    results = [Result(h.kind, h.title, _href(h.kind, h.id), pieces(h.snippet)) for h in hits]
+    return render(request, "search.html", SearchPage(q, kind, KINDS, results, True), "Search")

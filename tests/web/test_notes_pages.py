@@ -1,0 +1,85 @@
+"""Notes, the rename map and search in the browser."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from .conftest import main_text
+
+
+def test_contents_list_sections_bullets_and_coverage(rich_client: TestClient) -> None:
+    page = rich_client.get("/notes")
+    text = main_text(page.text)
+    assert page.status_code == 200
+    assert "S1 Storage" in text and "S2.1.b" in text
+    assert 'href="/notes/n-objects"' in page.text and 'href="/notes/S1.1.a"' in page.text
+    assert "none yet" in text  # bullets without notes say so
+    assert 'href="/practice?bullet=S1.1.a"' in page.text
+
+
+@pytest.mark.parametrize("target", ["n-objects", "objects", "S1.1.a", "S1.1", "S1"])
+def test_a_note_by_id_bullet_subsection_or_section(rich_client: TestClient, target: str) -> None:
+    page = rich_client.get(f"/notes/{target}")
+    assert page.status_code == 200
+    assert "<h2>Buckets</h2>" in page.text  # Markdown rendered
+    assert "<strong>buckets</strong>" in page.text
+    assert "verified 2026-11-01" in page.text
+    assert 'href="https://docs.example.org/S1.1.a"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("target", "message"), [("S2.1.a", "no note covers"), ("S9", "no note, bullet or section")]
+)
+def test_missing_notes_are_404(rich_client: TestClient, target: str, message: str) -> None:
+    response = rich_client.get(f"/notes/{target}")
+    assert response.status_code == 404 and message in response.text
+
+
+def test_a_pack_without_notes_shows_empty_contents(client: TestClient) -> None:
+    assert client.get("/notes").status_code == 200
+    assert client.get("/notes/S1").status_code == 404
+
+
+def test_the_rename_map(rich_client: TestClient) -> None:
+    page = rich_client.get("/names")
+    assert page.status_code == 200 and "Bucket Store" in page.text and "Bin Store" in page.text
+    found = rich_client.get("/names?q=bin")
+    assert "<mark>Bin Store</mark>" in found.text
+    missing = rich_client.get("/names?q=zzz")
+    assert missing.status_code == 404 and "no product name matches" in missing.text
+
+
+def test_a_pack_without_a_rename_map_says_so(client: TestClient) -> None:
+    response = client.get("/names")
+    assert response.status_code == 404 and "has no rename map" in response.text
+
+
+def test_search_highlights_matches_and_links_notes(rich_client: TestClient) -> None:
+    empty = rich_client.get("/search")
+    assert empty.status_code == 200 and "results" not in main_text(empty.text)
+    page = rich_client.get("/search?q=buckets")
+    assert page.status_code == 200
+    assert "<mark>" in page.text and 'href="/notes/n-objects"' in page.text
+    only_cards = rich_client.get("/search?q=object&kind=card")
+    assert 'href="/notes/' not in only_cards.text
+    assert '<span class="tag">card</span>' in only_cards.text
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("?q=%21%21%21", 400), ("?q=object&kind=video", 400), ("?q=" + "x" * 201, 422)],
+)
+def test_bad_searches_are_refused(rich_client: TestClient, query: str, status: int) -> None:
+    assert rich_client.get(f"/search{query}").status_code == status
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["' OR 1=1 --", 'object" OR "1"="1', "x'; DROP TABLE learners; --", "NEAR(a b)", "*"],
+)
+def test_injection_in_search_is_harmless(rich_client: TestClient, query: str) -> None:
+    response = rich_client.get("/search", params={"q": query})
+    assert response.status_code in (200, 400)
+    assert rich_client.get("/search?q=buckets").status_code == 200
+    assert rich_client.get("/").status_code == 200

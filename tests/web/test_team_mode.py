@@ -1,0 +1,248 @@
+"""Team mode: accounts, signed session cookies, CSRF tokens, sign-in limits, separate learners."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from examprep import services
+from examprep.config import Settings
+from examprep.services import Context
+from examprep.web.pages import for_learner
+
+from .conftest import Clock, client_for, location, main_text
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def team_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"secret_key": SecretStr("team-secret-" * 4)})
+
+
+@pytest.fixture
+def accounts(team_settings: Settings, clock: Clock) -> Iterator[Context]:
+    ctx = services.open_context(team_settings, clock=clock)
+    services.add_user(ctx, "ada", PASSWORD)
+    services.add_user(ctx, "bob", PASSWORD)
+    services.add_user(ctx, "ivy", PASSWORD, role="instructor")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def team(team_settings: Settings, clock: Clock, accounts: Context) -> Iterator[TestClient]:
+    with client_for(team_settings, clock) as client:
+        yield client
+
+
+def sign_in(client: TestClient, name: str, password: str = PASSWORD, next_: str = "/") -> str:
+    response = client.post(
+        "/login", data={"name": name, "password": password, "next": next_}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return location(response)
+
+
+def csrf(client: TestClient, path: str = "/config") -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert match
+    return match.group(1)
+
+
+def as_learner(ctx: Context, name: str) -> Context:
+    """`name`'s context on the same engine (closed with `ctx`)."""
+    return for_learner(ctx, name)
+
+
+@pytest.mark.parametrize("path", ["/", "/exams", "/cards", "/attempts/1", "/notes"])
+def test_every_page_needs_a_sign_in(team: TestClient, path: str) -> None:
+    response = team.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert location(response).startswith("/login?next=")
+
+
+def test_forms_need_a_sign_in_too(team: TestClient, accounts: Context) -> None:
+    response = team.post("/config", data={"pass_mark": "90%"}, follow_redirects=False)
+    assert location(response) == "/login?next=%2F"
+    assert services.get_config(as_learner(accounts, "ada")).pass_mark_is_default
+
+
+def test_sign_in_sets_a_safe_cookie_and_returns_to_the_page(team: TestClient) -> None:
+    page = team.get("/login?next=/exams")
+    assert page.status_code == 200 and 'name="password" type="password"' in page.text
+    response = team.post(
+        "/login",
+        data={"name": "Ada", "password": PASSWORD, "next": "/exams"},
+        follow_redirects=False,
+    )
+    assert location(response) == "/exams"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("examprep_session=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Max-Age=43200" in cookie
+    home = team.get("/")
+    assert home.status_code == 200 and "ada ·" in home.text and "Sign out" in home.text
+
+
+@pytest.mark.parametrize(
+    ("name", "password"), [("ada", "wrong password!"), ("nobody", PASSWORD), ("", PASSWORD)]
+)
+def test_a_wrong_sign_in_is_refused(team: TestClient, name: str, password: str) -> None:
+    response = team.post("/login", data={"name": name, "password": password})
+    assert response.status_code in (403, 422)
+    assert "examprep_session" not in response.headers.get("set-cookie", "")
+    assert location(team.get("/", follow_redirects=False)).startswith("/login")
+
+
+def test_sign_in_pauses_after_five_wrong_passwords(team: TestClient) -> None:
+    for _ in range(5):
+        assert (
+            team.post("/login", data={"name": "ada", "password": "nope nope nope"}).status_code
+            == 403
+        )
+    response = team.post("/login", data={"name": "ada", "password": PASSWORD})
+    assert response.status_code == 403 and "try again in 15 minutes" in response.text
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example", "\\\\evil", "x"])
+def test_the_return_address_stays_on_this_site(team: TestClient, target: str) -> None:
+    assert sign_in(team, "ada", next_=target) == "/"
+
+
+def test_forms_need_the_sessions_csrf_token(team: TestClient, accounts: Context) -> None:
+    sign_in(team, "ada")
+    token = csrf(team)
+    assert team.post("/config", data={"pass_mark": "90%"}).status_code == 403
+    bad = team.post("/config", data={"pass_mark": "90%", "csrf": "0" * 64})
+    assert bad.status_code == 403 and "form has expired" in bad.text
+    ada = as_learner(accounts, "ada")
+    assert services.get_config(ada).pass_mark_is_default
+    good = team.post("/config", data={"pass_mark": "90%", "csrf": token}, follow_redirects=False)
+    assert good.status_code == 303
+    assert services.get_config(ada).pass_mark == 0.9
+    assert services.get_config(as_learner(accounts, "bob")).pass_mark_is_default
+
+
+def test_every_form_carries_the_token(team: TestClient) -> None:
+    sign_in(team, "ada")
+    token = csrf(team)
+    team.post("/exams", data={"questions": "4", "csrf": token})
+    for path in ("/", "/exams/1/questions/1", "/exams/1/review", "/practice", "/config", "/study"):
+        html = team.get(path).text
+        forms = html.count('<form method="post"')
+        assert forms and html.count(f'name="csrf" value="{token}"') == forms, path
+
+
+def test_a_token_from_another_session_is_refused(
+    team_settings: Settings, clock: Clock, team: TestClient
+) -> None:
+    sign_in(team, "ada")
+    with client_for(team_settings, clock) as other:
+        sign_in(other, "ada")  # the same learner in another browser: another session
+        theirs = csrf(other)
+    assert theirs != csrf(team)
+    assert team.post("/config", data={"pass_mark": "90%", "csrf": theirs}).status_code == 403
+
+
+def session_cookie(client: TestClient, name: str) -> str:
+    response = client.post(
+        "/login", data={"name": name, "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    return str(response.cookies["examprep_session"])
+
+
+def only_cookie(client: TestClient, value: str) -> None:
+    client.cookies.clear()
+    client.cookies.set("examprep_session", value)
+
+
+def test_a_forged_or_foreign_cookie_is_not_a_session(
+    team: TestClient, settings: Settings, clock: Clock, accounts: Context
+) -> None:
+    real = session_cookie(team, "ada")
+    only_cookie(team, real)
+    assert team.get("/", follow_redirects=False).status_code == 200
+    only_cookie(team, real[:-2] + ("AA" if not real.endswith("AA") else "BB"))
+    assert location(team.get("/", follow_redirects=False)).startswith("/login")
+    other_key = settings.model_copy(update={"secret_key": SecretStr("another-secret-" * 3)})
+    with client_for(other_key, clock) as elsewhere:
+        services.add_user(accounts, "eve", PASSWORD)
+        foreign = session_cookie(elsewhere, "eve")
+    only_cookie(team, foreign)
+    assert location(team.get("/", follow_redirects=False)).startswith("/login")
+
+
+def test_session_fixation_fails(team: TestClient) -> None:
+    """A cookie planted before sign-in is never a session; every sign-in makes a new one."""
+    only_cookie(team, "planted-by-someone-else")
+    assert location(team.get("/", follow_redirects=False)).startswith("/login")
+    first = session_cookie(team, "ada")
+    second = session_cookie(team, "ada")
+    assert "planted-by-someone-else" not in (first, second)
+    assert first != second
+
+
+def test_a_new_password_or_disabling_ends_sessions(team: TestClient, accounts: Context) -> None:
+    sign_in(team, "ada")
+    assert team.get("/", follow_redirects=False).status_code == 200
+    services.set_password(accounts, "ada", "a brand new password")
+    assert location(team.get("/", follow_redirects=False)).startswith("/login")
+    sign_in(team, "ada", "a brand new password")
+    services.disable_user(accounts, "ada")
+    assert location(team.get("/", follow_redirects=False)).startswith("/login")
+    refused = team.post("/login", data={"name": "ada", "password": "a brand new password"})
+    assert refused.status_code == 403 and "disabled" in refused.text
+
+
+def test_sign_out(team: TestClient) -> None:
+    sign_in(team, "ada")
+    response = team.post("/logout", data={"csrf": csrf(team)}, follow_redirects=False)
+    assert location(response) == "/login"
+    assert location(team.get("/", follow_redirects=False)).startswith("/login")
+
+
+def test_learners_see_only_their_own_attempts(
+    team: TestClient, team_settings: Settings, clock: Clock, accounts: Context
+) -> None:
+    sign_in(team, "ada")
+    started = team.post(
+        "/exams", data={"questions": "4", "csrf": csrf(team)}, follow_redirects=False
+    )
+    exam = int(location(started).split("/")[2])
+    with client_for(team_settings, clock) as bob:
+        sign_in(bob, "bob")
+        token = csrf(bob)
+        assert bob.get(f"/exams/{exam}/questions/1").status_code == 403
+        assert bob.get(f"/attempts/{exam}").status_code == 403
+        write = bob.post(f"/exams/{exam}/questions/1", data={"choice": "A", "csrf": token})
+        assert write.status_code == 403
+        assert f"/exams/{exam}" not in bob.get("/history").text
+    ada = as_learner(accounts, "ada")
+    assert services.get_attempt(ada, exam).answers == {}
+    assert f"/exams/{exam}" in team.get("/history").text
+
+
+def test_the_role_is_shown(team: TestClient) -> None:
+    sign_in(team, "ivy")
+    assert (
+        "ivy (instructor)" in main_text(team.get("/").text) or "(instructor)" in team.get("/").text
+    )
+
+
+def test_team_mode_answers_to_any_host_name(team: TestClient) -> None:
+    sign_in(team, "ada")
+    assert team.get("/", headers={"host": "exams.example.org"}).status_code == 200
+
+
+def test_local_mode_has_no_sign_in(client: TestClient) -> None:
+    assert location(client.get("/login", follow_redirects=False)) == "/"
+    assert (
+        location(client.post("/login", data={"name": "a", "password": "b"}, follow_redirects=False))
+        == "/"
+    )
+    assert "Sign out" not in client.get("/").text
