@@ -91,13 +91,18 @@ class Pack:
         bullet_section = {b.id: s.id for s in self.meta.sections for b in s.bullets}
         return pack_drills(self.tables, bullet_section)
 
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
     def question(self, item_id: str) -> Question:
         """An authored question, or a generated drill (ids starting with "drill:")."""
-        pool = self.drills if item_id.startswith("drill:") else self.questions
-        for q in pool:
-            if q.id == item_id:
-                return q
-        raise KeyError(item_id)
+        if item_id.startswith("drill:"):
+            for q in self.drills:
+                if q.id == item_id:
+                    return q
+            raise KeyError(item_id)
+        return self._questions_by_id[item_id]
 
 
 class _Reader:
