@@ -115,9 +115,14 @@ def test_history_text(cli_env: Settings) -> None:
     assert code == 0 and "exam" in out and "0/6" in out
 
 
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+def wait_for(
+    check: Callable[[], bool], what: str, proc: subprocess.Popen[str], timeout: float = 60.0
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            stderr = proc.stderr.read() if proc.stderr else ""
+            raise AssertionError(f"the exam process exited ({proc.returncode}): {stderr}")
         if check():
             return
         time.sleep(0.05)
@@ -154,16 +159,16 @@ def test_killed_process_loses_nothing(tmp_path: Path) -> None:
             finally:
                 ctx.close()
 
-        wait_for(lambda: db.exists() and view() is not None, "the exam to start")
+        wait_for(lambda: db.exists() and view() is not None, "the exam to start", proc)
         started = view()
         for position in (1, 2, 3):
             question = started.questions[position - 1]
             proc.stdin.write(keys_for(question.to_json()) + "\n")
             proc.stdin.flush()
-            wait_for(lambda p=position: p in view().answers, f"answer {position} to be saved")
+            wait_for(lambda p=position: p in view().answers, f"answer {position} to be saved", proc)
         proc.stdin.write("f\n")
         proc.stdin.flush()
-        wait_for(lambda: 4 in view().flags, "the flag to be saved")
+        wait_for(lambda: 4 in view().flags, "the flag to be saved", proc)
         before = view()
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)

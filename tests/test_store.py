@@ -181,3 +181,25 @@ def test_unreachable_postgres_is_a_clear_error() -> None:
     with pytest.raises(DatabaseError, match="cannot use the database"):
         upgrade(engine)
     engine.dispose()
+
+
+def test_concurrent_first_use_migrates_once(tmp_path: Path) -> None:
+    """Several processes opening a new SQLite file at once all succeed."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "race.sqlite3"
+    code = (
+        "from examprep.store.database import make_engine, upgrade\n"
+        f"e = make_engine('sqlite:///{db}')\n"
+        "print(upgrade(e)[1]); e.dispose()\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in outputs]
+    assert {out.strip() for out, _ in outputs} == {head_revision()}

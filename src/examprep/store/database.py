@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +89,43 @@ def current_revision(engine: Engine) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
+@contextlib.contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise first-use migrations between processes sharing one SQLite file.
+
+    (PostgreSQL takes an advisory lock inside the migration transaction, in env.py.)
+    """
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: SQLite's own locking has to do
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Bring the schema to the newest revision; return (before, after). Refuse newer schemas."""
-    before = current_revision(engine)
     head = head_revision()
+    try:
+        if current_revision(engine) == head:
+            return head, head
+    except DatabaseError:
+        pass  # decide under the lock: another process may be creating the schema right now
+    with _migration_lock(engine):
+        return _upgrade_locked(engine, head)
+
+
+def _upgrade_locked(engine: Engine, head: str) -> tuple[str | None, str]:
+    before = current_revision(engine)
     if before is not None and before not in known_revisions():
         raise DatabaseError(
             f"{_where(engine)} uses schema revision {before}, which is newer than this "
