@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -9,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from examprep import services
 from examprep.config import Settings
+from examprep.services.context import Context
 
+T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_PACK = FIXTURES / "mini"
 POSTGRES_ENV = "EXAMPREP_TEST_POSTGRES_URL"
@@ -29,12 +34,9 @@ def _postgres_url() -> str | None:
     return os.environ.get(POSTGRES_ENV) or None
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
-    base = _postgres_url()
-    if base is None:
-        pytest.skip(f"PostgreSQL not configured: set {POSTGRES_ENV} (see README)")
+@contextlib.contextmanager
+def fresh_postgres_schema(base: str) -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a new schema, dropped afterwards."""
     import sqlalchemy as sa
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -54,6 +56,16 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL on a fresh schema (skips when PostgreSQL is not configured)."""
+    base = _postgres_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL not configured: set {POSTGRES_ENV} (see README)")
+    with fresh_postgres_schema(base) as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database URL: SQLite file, then PostgreSQL schema."""
@@ -66,3 +78,29 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def settings(db_url: str, tmp_path: Path) -> Settings:
     """Settings pointing at the fresh database and the mini fixture pack."""
     return Settings(database_url=db_url, data_dir=tmp_path / "data", pack_path=MINI_PACK)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += dt.timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def ctx(settings: Settings, clock: Clock) -> Iterator[Context]:
+    """A services context on the fresh database, the mini pack and the test clock."""
+    context = services.open_context(settings, clock=clock)
+    yield context
+    context.close()

@@ -13,30 +13,7 @@ from examprep.errors import Conflict, Forbidden, InvalidInput, NotFound
 from examprep.services.context import Context
 from examprep.store.tables import ResponseRow
 
-T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += dt.timedelta(**kwargs)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def ctx(settings: Settings, clock: Clock) -> Context:
-    context = services.open_context(settings, clock=clock)
-    yield context  # type: ignore[misc]
-    context.close()
+from .conftest import T0, Clock
 
 
 def key_letters(ctx: Context, attempt: int, position: int) -> str:

@@ -17,22 +17,10 @@ from examprep.config import Settings
 from examprep.errors import Conflict, InvalidInput, NotFound
 from examprep.services.context import Context
 
-from .conftest import MINI_PACK
-from .test_exams import T0, Clock, key_letters, wrong_letters
+from .conftest import MINI_PACK, T0, Clock
+from .test_exams import key_letters, wrong_letters
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def ctx(settings: Settings, clock: Clock) -> Context:
-    context = services.open_context(settings, clock=clock)
-    yield context  # type: ignore[misc]
-    context.close()
 
 
 def practise(ctx: Context, clock: Clock, right: int, wrong: int) -> int:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -24,21 +21,9 @@ from examprep.services.progress import checksum, progress_text
 from examprep.services.views import AttemptView
 from examprep.store.tables import AttemptRow, ResponseRow, ReviewLogRow
 
-from .conftest import MINI_PACK, POSTGRES_ENV
+from .conftest import MINI_PACK, POSTGRES_ENV, T0, Clock, fresh_postgres_schema
 
-T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 runner = CliRunner()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += dt.timedelta(**kwargs)
 
 
 @pytest.fixture
@@ -47,18 +32,8 @@ def other_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'db2' / 'examprep.sqlite3'}"
         return
-    base = os.environ[POSTGRES_ENV]
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    with fresh_postgres_schema(os.environ[POSTGRES_ENV]) as url:
+        yield url
 
 
 def open_ctx(url: str, tmp_path: Path, clock: Clock, learner: str = "me") -> Context:

@@ -315,26 +315,15 @@ def learn_from(
 
 def flag(ctx: Context, attempt_id: int, position: int, on: bool = True) -> None:
     """Flag (or unflag) a question for review."""
-    from examprep.store.attempts import append_event
-
-    now = ctx.now()
-    with ctx.transaction() as session:
-        attempt = owned_attempt(ctx, session, attempt_id, lock=True)
-        _writable(attempt, now)
-        form_item = _position(attempt, position)
-        append_event(
-            session,
-            attempt,
-            position=position,
-            item_id=form_item.item_id,
-            event="flag" if on else "unflag",
-            at=now,
-            elapsed_ms=_elapsed_ms(session, attempt, now),
-        )
+    _record_event(ctx, attempt_id, position, "flag" if on else "unflag")
 
 
 def visit(ctx: Context, attempt_id: int, position: int) -> None:
     """Record that the learner moved to a question (time per question comes from these)."""
+    _record_event(ctx, attempt_id, position, "visit")
+
+
+def _record_event(ctx: Context, attempt_id: int, position: int, event: str) -> None:
     from examprep.store.attempts import append_event
 
     now = ctx.now()
@@ -347,7 +336,7 @@ def visit(ctx: Context, attempt_id: int, position: int) -> None:
             attempt,
             position=position,
             item_id=form_item.item_id,
-            event="visit",
+            event=event,
             at=now,
             elapsed_ms=_elapsed_ms(session, attempt, now),
         )
