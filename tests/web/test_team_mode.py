@@ -229,9 +229,7 @@ def test_learners_see_only_their_own_attempts(
 
 def test_the_role_is_shown(team: TestClient) -> None:
     sign_in(team, "ivy")
-    assert (
-        "ivy (instructor)" in main_text(team.get("/").text) or "(instructor)" in team.get("/").text
-    )
+    assert re.search(r"ivy\s*\(instructor\) ·", team.get("/").text)
 
 
 def test_team_mode_answers_to_any_host_name(team: TestClient) -> None:
@@ -246,3 +244,44 @@ def test_local_mode_has_no_sign_in(client: TestClient) -> None:
         == "/"
     )
     assert "Sign out" not in client.get("/").text
+
+
+def test_the_cohort_is_for_instructors(team: TestClient, accounts: Context) -> None:
+    ada = as_learner(accounts, "ada")
+    view = services.start_practice(ada, services.PracticeFilter(count=2), seed=3)
+    services.answer(ada, view.attempt, 1, "A")
+    sign_in(team, "ada")
+    assert 'href="/cohort"' not in team.get("/").text
+    refused = team.get("/cohort")
+    assert refused.status_code == 403 and "for instructors" in refused.text
+    sign_in(team, "ivy")
+    assert 'href="/cohort"' in team.get("/").text
+    page = team.get("/cohort")
+    text = main_text(page.text)
+    assert page.status_code == 200
+    assert "ada 1" in text and "bob" not in text  # bob has not answered anything
+    assert view.questions[0].id in text and "Facility" in text
+
+
+def test_local_mode_has_no_cohort(client: TestClient) -> None:
+    assert client.get("/cohort").status_code == 403
+
+
+def test_two_servers_on_one_database_share_everything(
+    team_settings: Settings, clock: Clock, accounts: Context
+) -> None:
+    """Two app instances (own engines, as two processes would have) behind one load balancer."""
+    with client_for(team_settings, clock) as one, client_for(team_settings, clock) as two:
+        sign_in(one, "ada")
+        two.cookies.set("examprep_session", one.cookies["examprep_session"])
+        token = csrf(one)
+        assert csrf(two) == token  # the session and its token are valid on either server
+        started = one.post("/exams", data={"questions": "4", "csrf": token}, follow_redirects=False)
+        exam = int(location(started).split("/")[2])
+        two.post(f"/exams/{exam}/questions/2", data={"choice": "B", "csrf": token})
+        one.post(f"/exams/{exam}/questions/3/flag", data={"on": "true", "csrf": token})
+        page = two.get(f"/exams/{exam}/questions/3").text
+        assert "Question 2: answered" in page and "Question 3: unanswered, flagged" in page
+        services.disable_user(accounts, "ada")  # takes effect on both at once
+        assert location(one.get("/", follow_redirects=False)).startswith("/login")
+        assert location(two.get("/", follow_redirects=False)).startswith("/login")
