@@ -30,6 +30,15 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("EXAMPREP_DATA_DIR", str(tmp_path / "data"))
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests need argon2 hashes, not their cost: the least time and memory argon2 allows."""
+    from argon2 import PasswordHasher
+
+    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr("examprep.services.accounts._hasher", lambda: fast)
+
+
 def _postgres_url() -> str | None:
     return os.environ.get(POSTGRES_ENV) or None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
@@ -15,37 +14,9 @@ from examprep.config import Settings
 from examprep.errors import Conflict, Forbidden, InvalidInput, NotFound
 from examprep.services import Context
 
-T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+from .conftest import Clock
+
 PASSWORD = "correct horse battery"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests need argon2 hashes, not their cost: the least time and memory argon2 allows."""
-    from argon2 import PasswordHasher
-
-    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr("examprep.services.accounts._hasher", lambda: fast)
-
-
-@pytest.fixture
-def ctx(settings: Settings, clock: Clock) -> Iterator[Context]:
-    context = services.open_context(settings, clock=clock)
-    yield context
-    context.close()
 
 
 def test_add_and_sign_in(ctx: Context) -> None:

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-
 import pytest
 
 from examprep import services
-from examprep.config import Settings
 from examprep.errors import Forbidden
 from examprep.services import Context
 
-T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 REVERSED = "q-001"  # weak learners get it right, strong ones wrong: a suspected wrong key
-
-
-@pytest.fixture
-def ctx(settings: Settings) -> Iterator[Context]:
-    context = services.open_context(settings, clock=lambda: T0)
-    yield context
-    context.close()
 
 
 def learner(ctx: Context, name: str) -> Context:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html as html_module
 import re
 import shutil
@@ -17,38 +16,10 @@ from examprep.config import Settings
 from examprep.services import Context
 from examprep.web.app import create_app
 
-from ..conftest import MINI_PACK
+from ..conftest import MINI_PACK, Clock
 
-T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 BASE_URL = "http://127.0.0.1"
 XSS = "<script>alert('x')</script>"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> None:
-        self.now += dt.timedelta(**kwargs)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests need argon2 hashes, not their cost: the least time and memory argon2 allows."""
-    from argon2 import PasswordHasher
-
-    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr("examprep.services.accounts._hasher", lambda: fast)
 
 
 def client_for(settings: Settings, clock: Clock) -> TestClient:
