@@ -6,18 +6,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.errors import InvalidInput
-from examprep.services import Context
-from examprep.web.pages import learner_context, render
+from examprep.web.pages import Ctx, render
 
 if TYPE_CHECKING:
     from examprep.services.advisor import LeafView
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
 MAX_ANSWERS = 50
 
 

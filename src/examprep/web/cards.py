@@ -6,14 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from examprep.services import CardView, Context
-from examprep.web.pages import learner_context, render, see_other
+from examprep.services import CardView
+from examprep.web.pages import Ctx, render, see_other
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
 GRADES = (
     ("again", "1", "Again: forgot it"),
     ("hard", "2", "Hard: recalled with effort"),

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from examprep.services import Cohort, Context
-from examprep.web.pages import learner_context, render
+from examprep.services import Cohort
+from examprep.web.pages import Ctx, render
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
 
 
 @dataclass(frozen=True)

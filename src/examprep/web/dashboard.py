@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.services import Context
 from examprep.web.chart import LineChart, pass_chart
-from examprep.web.pages import AttemptLink, attempt_links, learner_context, render
+from examprep.web.pages import AttemptLink, Ctx, attempt_links, render
 
 if TYPE_CHECKING:
     from examprep.services import StudyTip
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
 RECENT = 5
 
 

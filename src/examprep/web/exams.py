@@ -6,18 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from examprep.errors import Conflict, InvalidInput, NotFound
 from examprep.services import Context
 from examprep.services.views import AttemptView, QuestionView
-from examprep.web.pages import learner_context, render, see_other
+from examprep.web.pages import AttemptId, Ctx, Position, render, see_other
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
-AttemptId = Annotated[int, Path(ge=1)]
-Position = Annotated[int, Path(ge=1)]
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.errors import NotFound
-from examprep.services import Context, NameView, NoteView, SectionContents
-from examprep.web.pages import learner_context, render
+from examprep.services import NameView, NoteView, SectionContents
+from examprep.web.pages import Ctx, render
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,22 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from examprep.errors import Forbidden
+from examprep.services import Context
 from examprep.web.sessions import Sessions, SignInRequired
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-    from examprep.services import Context
     from examprep.services.views import HistoryLine
 
 HERE = Path(__file__).parent
@@ -122,6 +123,12 @@ async def learner_context(request: Request) -> Context:
     request.state.role = account.role
     request.state.csrf = sessions.csrf_token(session)
     return for_learner(base, account.name)
+
+
+# Typed dependencies and path parameters shared by every router.
+Ctx = Annotated[Context, Depends(learner_context)]
+AttemptId = Annotated[int, PathParam(ge=1)]
+Position = Annotated[int, PathParam(ge=1)]
 
 
 def for_learner(base: Context, learner: str) -> Context:

@@ -5,18 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from examprep.errors import Conflict, InvalidInput, NotFound
 from examprep.services import Context
 from examprep.services.views import AttemptView, Feedback, QuestionView
-from examprep.web.pages import learner_context, render, see_other
+from examprep.web.pages import AttemptId, Ctx, Position, render, see_other
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
-AttemptId = Annotated[int, Path(ge=1)]
-Position = Annotated[int, Path(ge=1)]
 Text = Annotated[str, Form(max_length=200)]
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from examprep.errors import InvalidInput
 from examprep.services import Context
-from examprep.web.pages import learner_context, render, see_other
+from examprep.web.pages import Ctx, render, see_other
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.services import Context
 from examprep.services.views import ExamResult
-from examprep.web.pages import AttemptLink, attempt_links, learner_context, render
+from examprep.web.pages import AttemptLink, Ctx, attempt_links, render
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
 
 
 @dataclass(frozen=True)

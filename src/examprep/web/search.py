@@ -6,15 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.errors import InvalidInput
-from examprep.services import Context
-from examprep.web.pages import learner_context, render
+from examprep.web.pages import Ctx, render
 
 router = APIRouter()
-Ctx = Annotated[Context, Depends(learner_context)]
 KINDS = ("note", "card", "table", "question")
 LIMIT = 20
 MARK = re.compile(r"\*\*(.+?)\*\*")
