@@ -303,6 +303,8 @@ def machine() -> dict[str, Any]:
 
 def write_json(name: str, payload: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if payload.get("settings", {}).get("quick"):
+        name += "-quick"  # a quick run never overwrites the full results
     path = RESULTS / f"{name}.json"
     payload = {"benchmark": name, "machine": machine(), **payload}
     path.write_text(json.dumps(payload, indent=2, default=_plain) + "\n")

@@ -13,6 +13,7 @@ Writes bench/results/readiness.json and docs/img/readiness-reliability.png.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 import time
 from typing import Any
@@ -25,6 +26,7 @@ from examprep.engine.blueprint import allocate
 from examprep.engine.readiness import cut_score, estimate_readiness, lord_wingersky
 
 CHECKPOINTS = (20, 40, 60, 120)
+NOW = dt.datetime(2027, 3, 1, tzinfo=dt.UTC)  # the API's "today" (answers carry no time)
 EXAM_ITEMS = 60
 ESTIMATORS = ("ours", "oracle_params", "oracle_theta", "percent", "rule", "logistic_fitted")
 LABELS = {
@@ -104,7 +106,9 @@ def _metrics_with_ci(
     return result
 
 
-def _reliability_png(preds_by_n: dict[int, dict[str, np.ndarray]], y: np.ndarray) -> str:
+def _reliability_png(
+    preds_by_n: dict[int, dict[str, np.ndarray]], y: np.ndarray, for_docs: bool
+) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -134,8 +138,10 @@ def _reliability_png(preds_by_n: dict[int, dict[str, np.ndarray]], y: np.ndarray
     axes[0].set_ylabel("observed pass rate")
     axes[0].legend(loc="upper left", fontsize=8)
     fig.tight_layout()
-    C.IMG.mkdir(parents=True, exist_ok=True)
-    path = C.IMG / "readiness-reliability.png"
+    # Only a full, untagged run updates the figure in the docs.
+    folder = C.IMG if for_docs else C.RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "readiness-reliability.png"
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return str(path.relative_to(C.ROOT))
@@ -159,7 +165,7 @@ def _api_check(
     worst = 0.0
     for lr in range(min(5, len(practice))):
         rows = [(f"q{int(i)}", bool(v)) for i, v in zip(practice[lr, :20], y[lr, :20], strict=True)]
-        r = examprep.estimate_readiness(pack, rows, item_params=params)
+        r = examprep.estimate_readiness(pack, rows, item_params=params, now=NOW)
         worst = max(worst, abs(r.p_pass - float(ours[lr])))
     return worst
 
@@ -249,7 +255,11 @@ def main() -> None:
     api_gap = _api_check(
         bank, fitted, sections, weights, practice, y, both[:, 0, 0], opts.pass_mark
     )
-    png = None if opts.no_plot else _reliability_png(preds_by_n, passed)
+    png = (
+        None
+        if opts.no_plot
+        else _reliability_png(preds_by_n, passed, not opts.quick and not opts.tag)
+    )
     result = {
         "settings": {
             "quick": opts.quick,

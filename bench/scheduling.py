@@ -140,10 +140,13 @@ class Ours:
     the day before the exam -- a bench-side experiment, not engine code.
     """
 
-    def __init__(self, exam: dt.date, priority: dict[str, float], variant: str) -> None:
+    def __init__(
+        self, exam: dt.date, priority: dict[str, float], variant: str, top_up: float | None = None
+    ) -> None:
         self.exam = exam
         self.priority = priority
         self.variant = variant
+        self.top_up = top_up  # experiment: another top-up target than srs.TOP_UP_TARGET
         self.states: dict[str, tuple[dict[str, Any], dt.datetime]] = {}
         self.stuck = 0  # reviews after which review_card said "due again now"
 
@@ -162,7 +165,14 @@ class Ours:
             self.states[key] = (dict(updated.to_dict()), updated.due)
 
     def due(self, now: dt.datetime) -> list[int]:
-        due = srs.due_cards(self.states, now, self.exam, self.priority)
+        if self.top_up is None:
+            due = srs.due_cards(self.states, now, self.exam, self.priority)
+        else:
+            shipped, srs.TOP_UP_TARGET = srs.TOP_UP_TARGET, self.top_up
+            try:
+                due = srs.due_cards(self.states, now, self.exam, self.priority)
+            finally:
+                srs.TOP_UP_TARGET = shipped
         if self.variant == "shipped":
             due = [c for c in due if self.states[c][1] != _last_review(self.states[c][0])]
         return [int(c) for c in due]
@@ -345,6 +355,8 @@ def make_arm(name: str, exam: dt.date, priority: dict[str, float]) -> Any:
         return FSRSArm(0.9)
     if name == "fsrs80":
         return FSRSArm(0.8)
+    if name.startswith("ours_nocap_top"):  # e.g. ours_nocap_top0.95 (--top-up-experiment)
+        return Ours(exam, priority, "nocap", float(name.removeprefix("ours_nocap_top")))
     return Ours(exam, priority, "nocap" if name == "ours_nocap" else "shipped")
 
 
@@ -357,6 +369,13 @@ def main() -> None:
             p.add_argument("--cards", type=int, default=None),
             p.add_argument("--skip", type=float, default=0.1, help="chance a day is skipped"),
             p.add_argument("--tag", default=""),
+            p.add_argument(
+                "--top-up-experiment",
+                type=float,
+                action="append",
+                default=[],
+                help="add an 'ours, no clamp' arm with this top-up target (repeatable)",
+            ),
         ),
     )
     t_start = time.perf_counter()
@@ -373,7 +392,7 @@ def main() -> None:
         cards=n_cards,
         new_per_day=new_per_day,
         skip=opts.skip,
-        arms=ARMS,
+        arms=(*ARMS, *(f"ours_nocap_top{t}" for t in opts.top_up_experiment)),
         section=section,
         share=[w / total_w for w in weights_map.values()],
         priority={str(c): weights_map[list(weights_map)[section[c]]] for c in range(n_cards)},
@@ -401,7 +420,7 @@ def main() -> None:
         fam: dict[str, Any] = {}
         base_rev = np.array([r["sm2"]["reviews"] for r in rows], dtype=float)
         base_rec = np.array([r["sm2"]["recall"] for r in rows])
-        for arm in ARMS:
+        for arm in _W["arms"]:
             rev = np.array([r[arm]["reviews"] for r in rows], dtype=float)
             rec = np.array([r[arm]["recall"] for r in rows])
             fam[arm] = {

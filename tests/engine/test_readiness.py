@@ -70,7 +70,8 @@ def test_section_with_few_answers_is_shrunk_toward_overall() -> None:
 
 
 def test_higher_cut_lowers_p_pass_and_slopes_are_positive() -> None:
-    easy = estimate_readiness(banks(), {}, ALLOC, 5)
+    easy = estimate_readiness(banks(), {}, ALLOC, 5, with_slopes=True)
     hard = estimate_readiness(banks(), {}, ALLOC, 9)
     assert easy.p_pass > hard.p_pass
-    assert all(v > 0 for v in easy.slopes.values())
+    assert set(easy.slopes) == {"S1", "S2"} and all(v > 0 for v in easy.slopes.values())
+    assert hard.slopes == {}

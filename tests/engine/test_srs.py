@@ -37,7 +37,16 @@ def test_exam_date_caps_intervals_before_the_exam() -> None:
     capped = good_run(exam, 6)
     before = [(at, due) for at, due in capped if at < exam_start]
     assert len(before) >= 3
-    assert all(due <= exam_start for _, due in before)
+    assert all(due < exam_start + dt.timedelta(days=1) for _, due in before)
+
+
+def test_reviews_the_day_before_the_exam_are_not_due_again_at_once() -> None:
+    exam = dt.date(2027, 2, 15)
+    state = review_card(new_card(1, NOW), "good", NOW, exam).state
+    eve = dt.datetime(2027, 2, 14, 9, 0, tzinfo=dt.UTC)
+    review = review_card(state, "good", eve, exam)
+    assert review.due > eve
+    assert due_cards({"c": (review.state, review.due)}, eve + dt.timedelta(minutes=1), exam, {}) == []
 
 
 def test_scheduler_settings() -> None:

@@ -109,8 +109,13 @@ def estimate_readiness(
     allocation: Mapping[str, int],
     cut: int,
     section_sd: float = SECTION_SD,
+    with_slopes: bool = False,
 ) -> ReadinessEstimate:
-    """P(number-correct >= cut) on a form with `allocation` items per section."""
+    """P(number-correct >= cut) on a form with `allocation` items per section.
+
+    `with_slopes` also computes how P(pass) moves per 0.1 of each section's ability (used to
+    rank what to study next; it roughly doubles the cost).
+    """
     n_total = sum(allocation.values())
     log_prior_d = -0.5 * (D / section_sd) ** 2
     log_prior_d -= _logsumexp(log_prior_d, 0)
@@ -151,11 +156,15 @@ def estimate_readiness(
         mean = float((joint * values).sum())
         sd = math.sqrt(max(float((joint * (values - mean) ** 2).sum()), 0.0))
         sections[bank.id] = SectionEstimate(mean, sd, len(observations.get(bank.id, ())))
-    slopes = {
-        bank.id: float((post_g * pass_given_g(bank.id)).sum()) - p_pass
-        for bank in banks
-        if allocation.get(bank.id, 0)
-    }
+    slopes = (
+        {
+            bank.id: float((post_g * pass_given_g(bank.id)).sum()) - p_pass
+            for bank in banks
+            if allocation.get(bank.id, 0)
+        }
+        if with_slopes
+        else {}
+    )
     return ReadinessEstimate(
         p_pass=p_pass,
         low=_weighted_quantile(by_g, post_g, 0.10),

@@ -123,6 +123,7 @@ def estimate_readiness(
     now: dt.datetime | None = None,
     pass_mark: float | None = None,
     questions: int | None = None,
+    with_slopes: bool = False,
 ) -> Readiness:
     """P(pass) on a blueprint-weighted form of the pack's length, from (item, correct[, at]) rows.
 
@@ -150,9 +151,13 @@ def estimate_readiness(
             Observation(params[item], correct, recency_weight(age))
         )
         count += 1
+    ids_by_section: dict[str, list[str]] = defaultdict(list)
+    for q in pack.questions:
+        if not q.generated:
+            ids_by_section[q.section].append(q.id)
     banks = []
     for section in pack.sections:
-        ids = [q.id for q in pack.questions if q.section == section.id and not q.generated]
+        ids = ids_by_section.get(section.id, [])
         if not ids:
             continue
         banks.append(
@@ -170,7 +175,7 @@ def estimate_readiness(
     mark = pass_mark if pass_mark is not None else pack.meta.pass_mark
     allocation = allocate(n, {b.id: b.weight for b in banks})
     cut = cut_score(n, mark)
-    est = compute(banks, observations, allocation, cut)
+    est = compute(banks, observations, allocation, cut, with_slopes=with_slopes)
     return Readiness(
         p_pass=est.p_pass,
         low=est.low,

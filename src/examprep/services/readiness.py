@@ -101,7 +101,9 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
         lid = learner_id(ctx, session)
         params = stored_params(session, pack)
         responses = learner_responses(session, lid)
-    result = estimate_readiness(pack, responses, params, now=now, pass_mark=config.pass_mark)
+    result = estimate_readiness(
+        pack, responses, params, now=now, pass_mark=config.pass_mark, with_slopes=True
+    )
     marks = {}
     for mark in (0.6, 0.7, 0.8):
         marks[mark] = estimate_readiness(pack, responses, params, now=now, pass_mark=mark).p_pass
