@@ -46,7 +46,9 @@ def test_reviews_the_day_before_the_exam_are_not_due_again_at_once() -> None:
     eve = dt.datetime(2027, 2, 14, 9, 0, tzinfo=dt.UTC)
     review = review_card(state, "good", eve, exam)
     assert review.due > eve
-    assert due_cards({"c": (review.state, review.due)}, eve + dt.timedelta(minutes=1), exam, {}) == []
+    assert (
+        due_cards({"c": (review.state, review.due)}, eve + dt.timedelta(minutes=1), exam, {}) == []
+    )
 
 
 def test_scheduler_settings() -> None:
