@@ -52,6 +52,9 @@ def test_public_api_on_a_minimal_pack() -> None:
     assert n == 6 and se > 0 and theta == r.by_section["S1"].theta
     worse = examprep.estimate_readiness(pack, [(x.id, False) for x in pack.questions])
     assert worse.p_pass < r.p_pass
+    twice = examprep.estimate_readiness(pack, [(x.id, True) for x in pack.questions] * 2)
+    assert twice.by_section["S1"].n == 12 and twice.responses == 24
+    assert twice.p_pass > r.p_pass
 
 
 def test_api_down_weights_old_answers() -> None:

@@ -140,17 +140,21 @@ def estimate_readiness(
         params.update({k: v for k, v in item_params.items() if k in params})
     section_of = {q.id: q.section for q in pack.questions}
     now = now or dt.datetime.now(dt.UTC)
-    observations: dict[str, list[Observation]] = defaultdict(list)
+    # Repeated answers to one item with one outcome add up: one weighted observation each.
+    weights: dict[tuple[str, bool], float] = defaultdict(float)
+    answered: dict[str, int] = defaultdict(int)
     count = 0
     for n, row in enumerate(responses, 1):
         item, correct, at = _parse_response(row, n)
         if item not in params:
             continue
         age = (now - at).total_seconds() / 86400 if at is not None else 0.0
-        observations[section_of[item]].append(
-            Observation(params[item], correct, recency_weight(age))
-        )
+        weights[(item, correct)] += recency_weight(age)
+        answered[section_of[item]] += 1
         count += 1
+    observations: dict[str, list[Observation]] = defaultdict(list)
+    for (item, correct), weight in weights.items():
+        observations[section_of[item]].append(Observation(params[item], correct, weight))
     ids_by_section: dict[str, list[str]] = defaultdict(list)
     for q in pack.questions:
         if not q.generated:
@@ -182,7 +186,7 @@ def estimate_readiness(
         high=est.high,
         theta=est.theta,
         se=est.se,
-        by_section={s: SectionAbility(e.theta, e.se, e.n) for s, e in est.sections.items()},
+        by_section={s: SectionAbility(e.theta, e.se, answered[s]) for s, e in est.sections.items()},
         pass_mark=mark,
         questions=n,
         cut=cut,
