@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -183,6 +184,7 @@ def test_unreachable_postgres_is_a_clear_error() -> None:
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_concurrent_first_use_migrates_once(tmp_path: Path) -> None:
     """Several processes opening a new SQLite file at once all succeed."""
     import subprocess
@@ -203,3 +205,40 @@ def test_concurrent_first_use_migrates_once(tmp_path: Path) -> None:
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in outputs]
     assert {out.strip() for out, _ in outputs} == {head_revision()}
+
+
+@pytest.mark.slow
+def test_concurrent_first_use_creates_the_learner_once(tmp_path: Path) -> None:
+    """Processes creating the same learners at the same moment all succeed, each learner once."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "learner.sqlite3"
+    go = tmp_path / "go"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    engine.dispose()
+    code = (
+        "import datetime as dt, os, time\n"
+        "from sqlalchemy.orm import Session\n"
+        "from examprep.store.database import make_engine\n"
+        "from examprep.store.learners import get_or_create_learner\n"
+        f"e = make_engine('sqlite:///{db}')\n"
+        f"while not os.path.exists({str(go)!r}): time.sleep(0.001)\n"
+        "ids = []\n"
+        "for i in range(40):\n"
+        "    with Session(e) as s, s.begin():\n"
+        "        ids.append(get_or_create_learner(s, f'me-{i}', dt.datetime.now(dt.UTC)).id)\n"
+        "print(ids); e.dispose()\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    time.sleep(1.0)  # let every process reach the starting line
+    go.touch()
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outputs]
+    assert len({out.strip() for out, _ in outputs}) == 1

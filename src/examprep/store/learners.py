@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from examprep.store.tables import LearnerRow, SettingRow
@@ -13,10 +14,14 @@ from examprep.store.tables import LearnerRow, SettingRow
 def get_or_create_learner(session: Session, name: str, now: dt.datetime) -> LearnerRow:
     """The learner called `name`, created on first use."""
     row = session.scalars(select(LearnerRow).where(LearnerRow.name == name)).one_or_none()
-    if row is None:
-        row = LearnerRow(name=name, display_name=name, role="learner", created_at=now)
-        session.add(row)
-        session.flush()
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():  # another process may create the same learner right now
+            row = LearnerRow(name=name, display_name=name, role="learner", created_at=now)
+            session.add(row)
+    except IntegrityError:
+        row = session.scalars(select(LearnerRow).where(LearnerRow.name == name)).one()
     return row
 
 
