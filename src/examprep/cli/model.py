@@ -62,7 +62,7 @@ def render_readiness(report: ReadinessReport) -> None:
     marks = " · ".join(f"{m:.0%}: {p:.0%}" for m, p in report.at_marks.items())
     out.print(f"At other pass marks: {marks}")
     out.print(
-        f"Ability {now.theta:+.2f} ± {now.se:.2f} from {now.responses} answers "
+        f"Ability {round(now.theta, 2) + 0.0:+.2f} ± {now.se:.2f} from {now.responses} answers "
         f"(answers count half after {now.half_life_days:g} days)."
     )
     table = Table("section", "title", "ability", "± SE", "answers", "")
@@ -70,7 +70,7 @@ def render_readiness(report: ReadinessReport) -> None:
         table.add_row(
             s,
             report.section_titles.get(s, s),
-            f"{e.theta:+.2f}",
+            f"{round(e.theta, 2) + 0.0:+.2f}",
             f"{e.se:.2f}",
             str(e.n),
             _bar(e.theta),
