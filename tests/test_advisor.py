@@ -758,3 +758,31 @@ def test_bad_answers_exit_2_with_a_clear_message(answers: list[str], message: st
     result = runner.invoke(app, ["advise", *answer_args(tuple(answers)), "--json"])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_interactive_walk_offers_to_practise_the_linked_questions(
+    pack: Pack, tree: AdvisorTree
+) -> None:
+    """Answer by choice numbers down to a leaf that links questions, accept the offer, stop."""
+    nodes = {n.id: n for n in tree.nodes}
+    leaves = {leaf.id: leaf for leaf in tree.leaves}
+
+    def path_to_linked_leaf(node_id: str) -> list[int] | None:
+        for index, choice in enumerate(nodes[node_id].choices, 1):
+            if choice.leaf is not None and leaves[choice.leaf].questions:
+                return [index]
+            if choice.next is not None:
+                rest = path_to_linked_leaf(choice.next)
+                if rest is not None:
+                    return [index, *rest]
+        return None
+
+    steps = path_to_linked_leaf(tree.root)
+    assert steps is not None
+    typed = "".join(f"{n}\n" for n in steps) + "y\nq\n"
+    result = runner.invoke(app, ["advise"], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "Recommendation:" in result.output
+    assert "Practise the" in result.output
+    assert "Answer (letters), s to skip, q to stop:" in result.output
+    assert "Practice 1: 0/0 answered correctly." in result.output

@@ -270,3 +270,8 @@ def test_config_exam_date_and_pass_mark(ctx: Context) -> None:
     view = services.start_exam(ctx, seed=1)
     assert services.submit(ctx, view.attempt).pass_mark == 0.8
     assert services.set_config(ctx, "pass-mark", None).pass_mark_is_default
+
+
+def test_practice_by_ids(ctx: Context) -> None:
+    view = services.start_practice(ctx, services.PracticeFilter(ids=("q-003", "q-010"), count=5))
+    assert sorted(q.id for q in view.questions) == ["q-003", "q-010"]

@@ -14,6 +14,7 @@ from examprep.cli.output import console, context, handles_errors, print_json
 if TYPE_CHECKING:
     from examprep.content.loader import Pack
     from examprep.services.advisor import Advice
+    from examprep.services.context import Context
 
 HELP = "[dim]number to answer · b back · r restart · ? why this question · q quit[/]"
 
@@ -45,15 +46,17 @@ def render_advice(out: Console, advice: Advice) -> None:
         out.print(f"[bold]Practise this judgement:[/] {', '.join(leaf.questions)}")
 
 
-def interactive(out: Console, pack: Pack) -> None:
+def interactive(out: Console, ctx: Context) -> None:
     from examprep.services.advisor import advise
 
+    pack = ctx.pack
     answers: dict[str, str] = {}
     order: list[str] = []
     while True:
         advice = advise(pack, answers)
         if advice.next is None:
             render_advice(out, advice)
+            offer_practice(out, ctx, advice)
             return
         question = advice.next
         out.print(f"\n[bold]{question.text}[/]")
@@ -78,6 +81,22 @@ def interactive(out: Console, pack: Pack) -> None:
             order.append(question.id)
         else:
             out.print("[red]Type the number of a choice.[/]")
+
+
+def offer_practice(out: Console, ctx: Context, advice: Advice) -> None:
+    """Offer to practise the bank questions that test this recommendation."""
+    from examprep.cli.study import run_practice
+    from examprep.services import PracticeFilter
+
+    ids = tuple(advice.leaf.questions) if advice.leaf else ()
+    if not ids:
+        return
+    try:
+        reply = out.input(f"Practise the {len(ids)} question(s) that test this now? [y/N] ")
+    except (EOFError, KeyboardInterrupt):
+        return
+    if reply.strip().lower() in {"y", "yes"}:
+        run_practice(ctx, PracticeFilter(ids=ids, count=len(ids)))
 
 
 def run_drill(out: Console, pack: Pack, seed: int | None) -> None:
@@ -157,4 +176,4 @@ def advise(
             else:
                 render_advice(out, advice)
             return
-        interactive(out, pack)
+        interactive(out, ctx)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from examprep.cli.output import console, context, handles_errors, print_json
+
+if TYPE_CHECKING:
+    from examprep.services import PracticeFilter
+    from examprep.services.context import Context
 
 
 @handles_errors
@@ -34,59 +38,60 @@ def practice(
     ] = False,
 ) -> None:
     """Untimed practice with immediate feedback: every option explained, with its sources."""
-    from examprep.cli.screens import feedback_screen, print_screen, question_screen
-    from examprep.services import (
-        PracticeFilter,
-        answer,
-        feedback,
-        get_attempt,
-        start_practice,
-        submit,
+
+    from examprep.services import PracticeFilter
+
+    filters = PracticeFilter(
+        section=section,
+        bullet=bullet,
+        tag=tag,
+        unseen=unseen,
+        missed=missed,
+        count=count,
+        drills=drills,
     )
-
     with context() as ctx:
-        filters = PracticeFilter(
-            section=section,
-            bullet=bullet,
-            tag=tag,
-            unseen=unseen,
-            missed=missed,
-            count=count,
-            drills=drills,
-        )
-        view = start_practice(ctx, filters, seed=seed)
-        out = console()
-        right = 0
-        for question in view.questions:
-            while True:
-                current = get_attempt(ctx, view.attempt)
-                print_screen(out, question_screen(current, question, None), True)
-                try:
-                    reply = out.input("Answer (letters), s to skip, q to stop: ").strip()
-                except (EOFError, KeyboardInterrupt):
-                    reply = "q"
-                if reply.lower() in {"q", "s"}:
-                    break
-                try:
-                    right += answer(ctx, view.attempt, question.position, reply)
-                except Exception as exc:
-                    from examprep.errors import ExamprepError
+        run_practice(ctx, filters, seed)
 
-                    if not isinstance(exc, ExamprepError):
-                        raise
-                    out.print(f"[red]{exc}[/]")
-                    continue
-                out.print(feedback_screen(feedback(ctx, view.attempt, question.position)))
-                try:
-                    out.input("Enter for the next question ")
-                except (EOFError, KeyboardInterrupt):
-                    reply = "q"
+
+def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None) -> None:
+    """Ask the filtered questions one by one, with the explained feedback after each answer."""
+    from examprep.cli.screens import feedback_screen, print_screen, question_screen
+    from examprep.services import answer, feedback, get_attempt, start_practice, submit
+
+    view = start_practice(ctx, filters, seed=seed)
+    out = console()
+    right = 0
+    for question in view.questions:
+        while True:
+            current = get_attempt(ctx, view.attempt)
+            print_screen(out, question_screen(current, question, None), True)
+            try:
+                reply = out.input("Answer (letters), s to skip, q to stop: ").strip()
+            except (EOFError, KeyboardInterrupt):
+                reply = "q"
+            if reply.lower() in {"q", "s"}:
                 break
-            if reply.lower() == "q":
-                break
-        done = submit(ctx, view.attempt)
-        answered = sum(1 for q in done.questions if q.chosen)
-        out.print(f"Practice {view.attempt}: {right}/{answered} answered correctly.")
+            try:
+                right += answer(ctx, view.attempt, question.position, reply)
+            except Exception as exc:
+                from examprep.errors import ExamprepError
+
+                if not isinstance(exc, ExamprepError):
+                    raise
+                out.print(f"[red]{exc}[/]")
+                continue
+            out.print(feedback_screen(feedback(ctx, view.attempt, question.position)))
+            try:
+                out.input("Enter for the next question ")
+            except (EOFError, KeyboardInterrupt):
+                reply = "q"
+            break
+        if reply.lower() == "q":
+            break
+    done = submit(ctx, view.attempt)
+    answered = sum(1 for q in done.questions if q.chosen)
+    out.print(f"Practice {view.attempt}: {right}/{answered} answered correctly.")
 
 
 @handles_errors

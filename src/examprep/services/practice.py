@@ -33,6 +33,7 @@ class PracticeFilter:
     missed: bool = False
     count: int = 10
     drills: bool = False  # generated drills from the fact tables instead of authored questions
+    ids: tuple[str, ...] = ()  # only these questions (e.g. the ones an advisor leaf links)
 
 
 def _select(
@@ -69,6 +70,7 @@ def start_practice(ctx: Context, filters: PracticeFilter, seed: int | None = Non
         if (not filters.section or q.section == filters.section)
         and (not filters.bullet or filters.bullet in q.covers)
         and (not filters.tag or filters.tag in q.tags)
+        and (not filters.ids or q.id in filters.ids)
     ]
     seed = secrets.randbits(48) if seed is None else seed
     rng = random.Random(seed)
