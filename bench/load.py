@@ -145,13 +145,23 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def server(env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
+def server(env: dict[str, str], log: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
     """`examprep serve` on a free loopback port until the block ends."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "examprep",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "examprep", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*command, "--workers", str(workers)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -327,7 +337,12 @@ def run_scenario(
     db: str, learners: int, seconds: float, opts: argparse.Namespace
 ) -> dict[str, Any]:
     """Both paces on one fresh database, each against a freshly started server."""
-    out: dict[str, Any] = {"database": db, "learners": learners, "mode": "team (one account each)"}
+    out: dict[str, Any] = {
+        "database": db,
+        "learners": learners,
+        "mode": "team (one account each)",
+        "workers": opts.workers,
+    }
     with contextlib.ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="examprep-load-")))
         if db == "sqlite":
@@ -346,7 +361,7 @@ def run_scenario(
         stored_before: dict[str, int] = {}
         paces = [("paced", opts.think), ("saturated", 0.0)]
         for pace, think in paces[: 1 if opts.paced_only else 2]:
-            with server(env, work / f"serve-{pace}.log") as (base, pid):
+            with server(env, work / f"serve-{pace}.log", opts.workers) as (base, pid):
                 tally = asyncio.run(drive(base, pid, names, seconds, think, opts.seed))
             stored_now = count_answers(url)
             stored = {n: stored_now.get(n, 0) - stored_before.get(n, 0) for n in stored_now}
@@ -366,6 +381,7 @@ def main() -> None:
             "--think", type=float, default=THINK_MEAN_SECONDS, help="mean wait of the paced run"
         )
         parser.add_argument("--paced-only", action="store_true", help="skip the saturated run")
+        parser.add_argument("--workers", type=int, default=1, help="examprep serve --workers")
         parser.add_argument("--tag", help="write bench/results/load-TAG.json instead")
         parser.add_argument(
             "--postgres-url",

@@ -145,3 +145,11 @@ def test_importing_the_web_app_builds_nothing() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_serve_passes_workers_through(fake_run: FakeRun) -> None:
+    assert runner.invoke(app, ["serve"]).exit_code == 0
+    assert runner.invoke(app, ["serve", "--workers", "3"]).exit_code == 0
+    assert [kwargs["workers"] for _, kwargs in fake_run.calls] == [1, 3]
+    refused = runner.invoke(app, ["serve", "--workers", "0"])
+    assert refused.exit_code == 2 and "--workers" in refused.output

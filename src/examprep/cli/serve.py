@@ -65,6 +65,15 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the app in your web browser.")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes (they share everything through the database).",
+        ),
+    ] = 1,
 ) -> None:
     """Run the web app in your browser. With EXAMPREP_SECRET_KEY set: team mode with accounts."""
     import threading
@@ -88,4 +97,6 @@ def serve(
             out.print("Add one with `examprep user add NAME` (no restart needed).")
     if open_browser:
         threading.Timer(OPEN_DELAY_SECONDS, webbrowser.open, args=(url,)).start()
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, log_level="warning")
+    uvicorn.run(
+        APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
