@@ -67,7 +67,7 @@ class BankTooSmall(Exception):
         super().__init__(f"not enough questions (available/wanted per section: {parts})")
 
 
-def _priority(
+def priority(
     item: Item, history: Mapping[str, Seen], rng: random.Random
 ) -> tuple[int, float, float]:
     """Lower sorts first: unseen, then missed long ago, then answered right long ago."""
@@ -83,14 +83,23 @@ def _pick_section(
 ) -> list[Item]:
     """Pick `n` items of one section, spread over its bullets, best priority first."""
     by_bullet: dict[str, list[Item]] = defaultdict(list)
-    for item in sorted(items, key=lambda i: _priority(i, history, rng)):
+    for item in sorted(items, key=lambda i: priority(i, history, rng)):
         by_bullet[item.bullet].append(item)
-    bullets = sorted(by_bullet, key=lambda b: (_priority(by_bullet[b][0], history, rng), b))
+    bullets = sorted(by_bullet, key=lambda b: (priority(by_bullet[b][0], history, rng), b))
     caps = {b: len(by_bullet[b]) for b in bullets}
     counts = allocate_capped(n, dict.fromkeys(bullets, 1.0), caps)
     picked = [item for b in bullets for item in by_bullet[b][: counts[b]]]
     rng.shuffle(picked)
     return picked
+
+
+def pick_by_priority(
+    items: Sequence[Item], history: Mapping[str, Seen], count: int, rng: random.Random
+) -> list[Item]:
+    """The `count` best items by `priority` (ties broken at random), in random order."""
+    chosen = sorted(items, key=lambda i: priority(i, history, rng))[:count]
+    rng.shuffle(chosen)
+    return chosen
 
 
 def plan_sections(

@@ -18,6 +18,7 @@ from examprep.engine.selection import (
 from examprep.errors import Conflict, InvalidInput
 from examprep.services.context import Context
 from examprep.services.exams import (
+    form_json,
     form_of,
     item_of,
     learner_id,
@@ -108,7 +109,7 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
         if pick is None:
             return Step(attempt_id, None, asked, readiness, "no unasked questions are left")
         [placed] = spread_keys([item_of(pack.question(pick.id))], rng)
-        attempt.form = [*attempt.form, {"item": placed.item_id, "order": list(placed.order)}]
+        attempt.form = [*attempt.form, *form_json([placed])]
         session.flush()
         view = view_of(pack, session, attempt, now)
         return Step(attempt_id, view.questions[-1], asked + 1, readiness)

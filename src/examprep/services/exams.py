@@ -48,6 +48,11 @@ def item_of(question: Question) -> Item:
     )
 
 
+def form_json(form: Sequence[FormItem]) -> list[dict[str, object]]:
+    """A form as stored on the attempt: item ids and the option order shown."""
+    return [{"item": f.item_id, "order": list(f.order)} for f in form]
+
+
 def form_of(attempt: AttemptRow) -> list[FormItem]:
     return [FormItem(item_id=str(f["item"]), order=tuple(f["order"])) for f in attempt.form]  # type: ignore[arg-type]
 
@@ -208,7 +213,7 @@ def start_exam(
             pack_id=pack.id,
             mode="exam",
             seed=seed,
-            form=[{"item": f.item_id, "order": list(f.order)} for f in form],
+            form=form_json(form),
             started_at=now,
             deadline=now + dt.timedelta(minutes=limit),
             pass_mark=_pass_mark(ctx, session, lid),

@@ -6,10 +6,11 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from examprep.engine.exam import Item, Seen, spread_keys
+from examprep.engine.exam import pick_by_priority, spread_keys
 from examprep.errors import InvalidInput
 from examprep.services.context import Context
 from examprep.services.exams import (
+    form_json,
     form_of,
     history_of,
     item_of,
@@ -34,22 +35,6 @@ class PracticeFilter:
     count: int = 10
     drills: bool = False  # generated drills from the fact tables instead of authored questions
     ids: tuple[str, ...] = ()  # only these questions (e.g. the ones an advisor leaf links)
-
-
-def _select(
-    items: list[Item], history: dict[str, Seen], count: int, rng: random.Random
-) -> list[Item]:
-    """Unseen first, then missed long ago, then the rest; shuffled within each tier."""
-
-    def rank(item: Item) -> tuple[int, float, float]:
-        seen = history.get(item.id)
-        if seen is None:
-            return (0, 0.0, rng.random())
-        return (1 if not seen.last_correct else 2, seen.last_answered.timestamp(), rng.random())
-
-    chosen = sorted(items, key=rank)[:count]
-    rng.shuffle(chosen)
-    return chosen
 
 
 def start_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None) -> AttemptView:
@@ -86,14 +71,14 @@ def start_practice(ctx: Context, filters: PracticeFilter, seed: int | None = Non
         if not items:
             what = "drills" if filters.drills else "questions"
             raise InvalidInput(f"no {what} match these filters")
-        form = spread_keys(_select(items, history, filters.count, rng), rng)
+        form = spread_keys(pick_by_priority(items, history, filters.count, rng), rng)
         attempt = create_attempt(
             session,
             learner_id=lid,
             pack_id=pack.id,
             mode="practice",
             seed=seed,
-            form=[{"item": f.item_id, "order": list(f.order)} for f in form],
+            form=form_json(form),
             started_at=now,
             deadline=None,
             pass_mark=None,
