@@ -75,3 +75,9 @@ def test_higher_cut_lowers_p_pass_and_slopes_are_positive() -> None:
     assert easy.p_pass > hard.p_pass
     assert set(easy.slopes) == {"S1", "S2"} and all(v > 0 for v in easy.slopes.values())
     assert hard.slopes == {}
+
+
+def test_other_cuts_match_separate_estimates() -> None:
+    both = estimate_readiness(banks(), {}, ALLOC, 7, other_cuts=[5, 9])
+    assert both.p_pass_at[5] == pytest.approx(estimate_readiness(banks(), {}, ALLOC, 5).p_pass)
+    assert both.p_pass_at[9] == pytest.approx(estimate_readiness(banks(), {}, ALLOC, 9).p_pass)

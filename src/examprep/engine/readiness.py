@@ -59,6 +59,7 @@ class ReadinessEstimate:
     slopes: dict[str, float]  # d P(pass) / d theta_s, per 0.1 of ability
     cut: int
     n: int
+    p_pass_at: dict[int, float]  # P(pass) at the other cuts asked for
 
 
 def lord_wingersky(probs: Array) -> Array:
@@ -110,6 +111,7 @@ def estimate_readiness(
     cut: int,
     section_sd: float = SECTION_SD,
     with_slopes: bool = False,
+    other_cuts: Sequence[int] = (),
 ) -> ReadinessEstimate:
     """P(number-correct >= cut) on a form with `allocation` items per section.
 
@@ -132,7 +134,7 @@ def estimate_readiness(
 
     pbars = {bank.id: bank.pbar() for bank in banks}
 
-    def pass_given_g(shift_section: str | None = None) -> Array:
+    def counts_given_g(shift_section: str | None = None) -> Array:
         dist = np.ones((len(G), 1))
         for bank in banks:
             n_s = allocation.get(bank.id, 0)
@@ -143,9 +145,14 @@ def estimate_readiness(
             counts = binomial(pbar, n_s)  # (G, D, n_s+1): Lord-Wingersky for n_s equal items
             mixed = (cond[bank.id][:, :, None] * counts).sum(axis=1)
             dist = convolve_rows(dist, mixed)
-        return np.asarray(dist[:, cut:].sum(axis=1), dtype=np.float64)
+        return dist  # (G, n + 1): number-correct distribution given g
 
-    by_g = pass_given_g()
+    def pass_given_g(shift_section: str | None = None) -> Array:
+        return np.asarray(counts_given_g(shift_section)[:, cut:].sum(axis=1), dtype=np.float64)
+
+    counts = counts_given_g()
+    by_g = np.asarray(counts[:, cut:].sum(axis=1), dtype=np.float64)
+    p_pass_at = {c: float((post_g * counts[:, c:].sum(axis=1)).sum()) for c in other_cuts}
     p_pass = float((post_g * by_g).sum())
     theta = float((post_g * G).sum())
     se = math.sqrt(max(float((post_g * (G - theta) ** 2).sum()), 0.0))
@@ -175,6 +182,7 @@ def estimate_readiness(
         slopes=slopes,
         cut=cut,
         n=n_total,
+        p_pass_at=p_pass_at,
     )
 
 

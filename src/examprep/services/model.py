@@ -100,6 +100,7 @@ class Readiness:
     half_life_days: float
     responses: int
     slopes: dict[str, float] = field(default_factory=dict)
+    at_marks: dict[float, float] = field(default_factory=dict)  # other pass marks -> P(pass)
 
 
 def _parse_response(row: Sequence[Any], n: int) -> tuple[str, bool, dt.datetime | None]:
@@ -124,6 +125,7 @@ def estimate_readiness(
     pass_mark: float | None = None,
     questions: int | None = None,
     with_slopes: bool = False,
+    other_marks: Sequence[float] = (),
 ) -> Readiness:
     """P(pass) on a blueprint-weighted form of the pack's length, from (item, correct[, at]) rows.
 
@@ -179,7 +181,15 @@ def estimate_readiness(
     mark = pass_mark if pass_mark is not None else pack.meta.pass_mark
     allocation = allocate(n, {b.id: b.weight for b in banks})
     cut = cut_score(n, mark)
-    est = compute(banks, observations, allocation, cut, with_slopes=with_slopes)
+    cuts = {m: cut_score(n, m) for m in other_marks}
+    est = compute(
+        banks,
+        observations,
+        allocation,
+        cut,
+        with_slopes=with_slopes,
+        other_cuts=list(cuts.values()),
+    )
     return Readiness(
         p_pass=est.p_pass,
         low=est.low,
@@ -193,4 +203,5 @@ def estimate_readiness(
         half_life_days=HALF_LIFE_DAYS,
         responses=count,
         slopes=est.slopes,
+        at_marks={m: est.p_pass_at[c] for m, c in cuts.items()},
     )

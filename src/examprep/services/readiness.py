@@ -102,11 +102,15 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
         params = stored_params(session, pack)
         responses = learner_responses(session, lid)
     result = estimate_readiness(
-        pack, responses, params, now=now, pass_mark=config.pass_mark, with_slopes=True
+        pack,
+        responses,
+        params,
+        now=now,
+        pass_mark=config.pass_mark,
+        with_slopes=True,
+        other_marks=(0.6, 0.7, 0.8),
     )
-    marks = {}
-    for mark in (0.6, 0.7, 0.8):
-        marks[mark] = estimate_readiness(pack, responses, params, now=now, pass_mark=mark).p_pass
+    marks = result.at_marks
     days = sorted({at.date() for _, _, at in responses})[-history_points:]
     history = []
     for day in days:
