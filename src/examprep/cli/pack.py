@@ -11,7 +11,9 @@ from rich.table import Table
 
 from examprep.cli.output import console, err_console, handles_errors, print_json
 
-app = typer.Typer(help="Validate a content pack and report its coverage.", no_args_is_help=True)
+app = typer.Typer(
+    help="Validate a content pack, report its coverage, run its blind review.", no_args_is_help=True
+)
 
 PathArg = Annotated[
     Path | None,
@@ -59,6 +61,41 @@ def stats(
         print_json(data)
         return
     _render_stats(data)
+
+
+@app.command("sheet")
+@handles_errors
+def sheet(
+    role: Annotated[str, typer.Option("--role", help="expert or test-wise (names masked).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Markdown file to write.")],
+    path: PathArg = None,
+    section: Annotated[str | None, typer.Option("--section", help="Only this section.")] = None,
+    ids: Annotated[
+        list[str] | None, typer.Option("--id", help="Only these questions (repeatable).")
+    ] = None,
+    unread: Annotated[
+        bool, typer.Option("--unread", help="Only items with no read of this role yet.")
+    ] = False,
+) -> None:
+    """Write a blind review sheet: stems and options, no keys, no explanations."""
+    from examprep.services import panel_sheet
+
+    text, count = panel_sheet(path, role, section=section, ids=ids, unread=unread)
+    output.write_text(text, encoding="utf-8")
+    console().print(f"{count} question(s) written to {output}", soft_wrap=True)
+
+
+@app.command("record")
+@handles_errors
+def record(
+    answers: Annotated[Path, typer.Argument(help="YAML: reader, role, date, answers, facts.")],
+    path: PathArg = None,
+) -> None:
+    """Record a reader's blind answers in the questions' `panel:` lists."""
+    from examprep.services import record_panel
+
+    changed = record_panel(path, answers)
+    console().print(f"recorded {len(changed)} read(s)", soft_wrap=True)
 
 
 def _render_stats(data: dict[str, Any]) -> None:

@@ -96,10 +96,30 @@ class Option(Model):
 
 
 class Review(Model):
+    """The fact check: a second reader checked the key and every explanation against sources."""
+
     by: Text
     date: dt.date
-    blind_answer: list[str] | None = None
     notes: str | None = None
+
+
+Letter = Annotated[str, StringConstraints(pattern=r"^[A-F]$")]
+
+
+class PanelRead(Model):
+    """One blind answer to one revision of a question, by a reader who did not write it.
+
+    An `expert` reader answers with product knowledge (is the key right?); a `test-wise` reader
+    answers from wording, constraints and option shape alone (is knowledge needed?).
+    """
+
+    reader: Text
+    role: Literal["expert", "test-wise"]
+    date: dt.date
+    revision: int = Field(ge=1)
+    answer: list[Letter] = Field(min_length=1)
+    hesitant: bool = False  # the reader was unsure or needed the docs
+    note: str | None = None
 
 
 class Question(Model):
@@ -108,13 +128,19 @@ class Question(Model):
     kind: Literal["single", "multi"] = "single"
     choose: int = Field(default=1, ge=1)
     difficulty: int = Field(default=3, ge=1, le=5)
+    # Bumped whenever the stem, an option or the key changes what an answer means; stored with
+    # every answer so that evidence about an older text never informs the new one.
+    revision: int = Field(default=1, ge=1)
     tags: list[Id] = Field(default_factory=list)
+    decisive_fact: Text | None = None  # the one fact a learner must know to reach the key
+    family: Id | None = None  # items that turn on the same fact with the same answer
     stem: Text
     options: list[Option] = Field(min_length=2, max_length=6)
     sources: list[Url] = Field(default_factory=list)
     verified: dt.date | None = None
     author: str | None = None
     reviewed: Review | None = None
+    panel: list[PanelRead] = Field(default_factory=list)
     # Filled in by the loader from the pack outline (not written in question files).
     section: str = Field(default="", exclude=True)
     generated: bool = Field(default=False, exclude=True)
@@ -131,6 +157,15 @@ class Question(Model):
     def key(self) -> tuple[int, ...]:
         """Indexes (authored order) of the correct options."""
         return tuple(i for i, o in enumerate(self.options) if o.correct)
+
+    @property
+    def key_letters(self) -> list[str]:
+        """The key as letters in authored order ("A", "C")."""
+        return [chr(ord("A") + i) for i in self.key]
+
+    def reads(self, role: str) -> list[PanelRead]:
+        """Blind reads of the current revision by readers of one role."""
+        return [r for r in self.panel if r.role == role and r.revision == self.revision]
 
 
 class QuestionFile(Model):

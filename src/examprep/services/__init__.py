@@ -37,7 +37,14 @@ from examprep.services.learners import LearnerConfig, get_config, set_config
 from examprep.services.names import NameView, find_names
 from examprep.services.notes import NoteView, SectionContents, find_notes, notes_contents
 from examprep.services.overview import Overview, overview
-from examprep.services.packs import CheckReport, check_pack, load_pack_for, pack_stats
+from examprep.services.packs import (
+    CheckReport,
+    check_pack,
+    load_pack_for,
+    pack_stats,
+    panel_sheet,
+    record_panel,
+)
 from examprep.services.practice import PracticeFilter, feedback, start_practice
 from examprep.services.progress import ProgressReport, export_progress, import_progress
 from examprep.services.qti import export_qti
@@ -104,7 +111,9 @@ __all__ = [
     "open_context",
     "overview",
     "pack_stats",
+    "panel_sheet",
     "readiness_report",
+    "record_panel",
     "result",
     "resumable_exam",
     "search",

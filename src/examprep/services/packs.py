@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from examprep.errors import NotFound
+from examprep.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from examprep.config import Settings
@@ -71,3 +71,74 @@ def pack_stats(path: Path | None = None) -> dict[str, Any]:
     from examprep.content.stats import pack_stats as compute
 
     return compute(load_pack(_pack_dir(path)))
+
+
+def panel_sheet(
+    path: Path | None,
+    role: str,
+    *,
+    section: str | None = None,
+    ids: list[str] | None = None,
+    unread: bool = False,
+) -> tuple[str, int]:
+    """A blind sheet for one panel role (no keys, no explanations) and how many items it holds.
+
+    `unread` keeps only items whose current revision has no read of that role yet.
+    """
+    from examprep.content.loader import load_pack
+    from examprep.content.panel import blind_sheet
+
+    if role not in ("expert", "test-wise"):
+        raise InvalidInput(f"role must be expert or test-wise, not {role!r}")
+    pack = load_pack(_pack_dir(path))
+    questions = list(pack.questions)
+    if ids:
+        known = {q.id for q in questions}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise NotFound(f"no such question: {', '.join(missing)}")
+        questions = [q for q in questions if q.id in set(ids)]
+    if section:
+        questions = [q for q in questions if q.section == section.upper()]
+    if unread:
+        questions = [q for q in questions if not q.reads(role)]
+    return blind_sheet(questions, role=role), len(questions)
+
+
+def record_panel(path: Path | None, answers_file: Path) -> list[str]:
+    """Record one reader's blind answers (YAML: reader, role, date, answers, facts) in the pack."""
+    import datetime as dt
+
+    import yaml
+
+    from examprep.content.loader import load_pack
+    from examprep.content.panel import parse_answer, record_reads
+
+    pack = load_pack(_pack_dir(path))
+    try:
+        data = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InvalidInput(f"{answers_file}: cannot read answers: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise InvalidInput(f"{answers_file}: expected a mapping with reader, role, date, answers")
+    role = data.get("role")
+    reader = data.get("reader")
+    if role not in ("expert", "test-wise") or not isinstance(reader, str) or not reader:
+        raise InvalidInput(f"{answers_file}: reader (a name) and role (expert|test-wise) needed")
+    date = data.get("date")
+    if not isinstance(date, dt.date):
+        raise InvalidInput(f"{answers_file}: date must be YYYY-MM-DD")
+    try:
+        reads = [parse_answer(str(k), v) for k, v in data["answers"].items()]
+        files = {q.id: Path(pack.origins[q.id].path) for q in pack.questions}
+        return record_reads(
+            files,
+            {q.id: q for q in pack.questions},
+            reader=reader,
+            role=role,
+            date=date,
+            answers=reads,
+            facts={str(k): str(v) for k, v in (data.get("facts") or {}).items()},
+        )
+    except ValueError as exc:
+        raise InvalidInput(f"{answers_file}: {exc}") from exc
