@@ -6,11 +6,25 @@ import re
 from collections import defaultdict
 from urllib.parse import urlparse
 
+from examprep.content.cues import question_cues, terms
 from examprep.content.loader import Origin, Pack
+from examprep.content.panel import panel_difficulty, technical_names
 from examprep.content.problems import Problem, Severity
 from examprep.content.schema import Question
 
 NEAR_DUPLICATE = 0.6  # Jaccard similarity of word 3-grams above which stems are near-duplicates
+# Bank v2 limits (docs/authoring.md): per section, the key may be the single longest option in at
+# most this share of single-answer items, and the test-wise solver may beat chance by at most
+# SOLVER_MARGIN; over the bank, expert readers agree with the key in at least EXPERT_AGREEMENT
+# of items and test-wise readers reach it in at most TESTWISE_LIMIT.
+KEY_LONGEST_LIMIT = 0.30
+SOLVER_MARGIN = 0.10
+CUE_SAMPLE = 20  # section shares are judged only over at least this many items
+EXPERT_AGREEMENT = 0.97
+TESTWISE_LIMIT = 0.35
+SUSPECTED_FAMILY = 0.5  # Jaccard similarity of decisive-fact terms (same key names) for a family
+# A model or feature named with its version ("Gemini 2.5 Flash"): versions retire within months.
+VERSIONED_MODEL = re.compile(r"\b(?:Gemini|Gemma|Imagen|Veo|Claude|Llama)\s+\d+(?:\.\d+)*\b")
 
 
 class _Checks:
@@ -38,7 +52,12 @@ def lint_pack(pack: Pack, only_errors: bool = False) -> list[Problem]:
         _check_lengths(checks)
         _check_options(checks)
         _check_former_names(checks)
+        _check_versions(checks)
         _check_duplicate_stems(checks)
+        _check_cues(checks)
+        if pack.meta.review.panel:
+            _check_panel(checks)
+        _check_families(checks)
     return sorted(checks.problems)
 
 
@@ -289,6 +308,12 @@ def _check_options(checks: _Checks) -> None:
                 )
 
 
+# "formerly X", "formerly called X", and later names of one list: "formerly A / B", "A, B or C".
+FORMERLY = re.compile(
+    r"formerly\s+(?:called\s+|known as\s+)?(?:[^().;]*?(?:/|,|\band\b|\bor\b)\s*)?$"
+)
+
+
 def former_name_hits(text: str, former: list[str], current: list[str]) -> list[str]:
     """Former product names used in `text` other than as "formerly X" or inside a current name."""
     protected: list[tuple[int, int]] = []
@@ -301,32 +326,225 @@ def former_name_hits(text: str, former: list[str], current: list[str]) -> list[s
             start, end = m.span()
             if any(s <= start and end <= e for s, e in protected):
                 continue
-            if re.search(
-                r"formerly\s+(?:called\s+|known as\s+)?$", text[max(0, start - 30) : start]
-            ):
+            if re.search(FORMERLY, text[max(0, start - 80) : start]):
+                protected.append((start, end))
                 continue
             hits.append(name)
             protected.append((start, end))
     return hits
 
 
+def _texts(pack: Pack) -> list[tuple[str, str, str, tuple[str | int, ...]]]:
+    """(item id, field, text, location) for every learner-facing text a name can appear in."""
+    out: list[tuple[str, str, str, tuple[str | int, ...]]] = []
+    for q in pack.questions:
+        out.append((q.id, "stem", q.stem, ("stem",)))
+        out += [(q.id, f"options[{i}]", o.text, ("options", i)) for i, o in enumerate(q.options)]
+    for c in pack.cards:
+        out += [(c.id, "front", c.front, ("front",)), (c.id, "back", c.back, ("back",))]
+    for n in pack.notes:
+        out.append((n.id, "body", n.body, ()))
+    for t in pack.tables:
+        for ri, row in enumerate(t.rows):
+            out += [(t.id, f"rows[{ri}].{k}", v, ("rows", ri, k)) for k, v in row.items()]
+    if pack.advisor is not None:
+        for ni, node in enumerate(pack.advisor.nodes):
+            out.append(("advisor", f"{node.id}.question", node.question, ("nodes", ni)))
+            for ci, ch in enumerate(node.choices):
+                where = ("nodes", ni, "choices", ci)
+                out.append(("advisor", f"{node.id}.{ch.id}", ch.label, where))
+        for li, leaf in enumerate(pack.advisor.leaves):
+            out.append(("advisor", f"{leaf.id}.product", leaf.product, ("leaves", li)))
+    return out
+
+
+# A sentence that explains a rename may name the former product (notes, cards, tables, advisor).
+RENAME_CONTEXT = re.compile(
+    r"formerly|renamed|old names?|now called|called now|was called|previously|predecessor|"
+    r"retired|shut down|→|->",
+    re.IGNORECASE,
+)
+
+
 def _check_former_names(checks: _Checks) -> None:
     products = checks.pack.names
     current = [p.name for p in products] + [p.short for p in products if p.short]
     former = [f.name for p in products for f in p.former if f.name not in current]
-    if not former:
-        return
+    now = {f.name: [p.name, *([p.short] if p.short else [])] for p in products for f in p.former}
+    retired = [p.name for p in products if p.status == "shut-down"]
+    for item, fld, text, where in _texts(checks.pack):
+        question = item.startswith("q-")
+        for number, line in enumerate(text.splitlines() or [text], start=1):
+            for sentence in re.split(r"(?<=[.!?])\s+", line):
+                hits = former_name_hits(sentence, former, current)
+                if not question:
+                    # Outside questions a sentence that explains the rename may use the old name.
+                    hits = [
+                        h
+                        for h in hits
+                        if not RENAME_CONTEXT.search(sentence)
+                        and not any(c in sentence for c in now.get(h, []))
+                    ]
+                label = f"{fld} line {number}" if fld == "body" else fld
+                for name in hits:
+                    checks.add(
+                        item,
+                        label,
+                        f"former product name {name!r}: use the current name "
+                        '(former names only in explanations, as "formerly ...")',
+                        *where,
+                    )
+                if question or item.startswith("c-"):
+                    for name in former_name_hits(sentence, retired, []):
+                        checks.add(
+                            item,
+                            label,
+                            f"{name!r} is shut down (names.yaml): name what replaced it",
+                            *where,
+                            severity="warning",
+                        )
+
+
+def _check_versions(checks: _Checks) -> None:
     for q in checks.pack.questions:
         parts: list[tuple[str, str, tuple[str | int, ...]]] = [("stem", q.stem, ("stem",))]
         parts += [(f"options[{i}]", o.text, ("options", i)) for i, o in enumerate(q.options)]
         for fld, text, where in parts:
-            for name in former_name_hits(text, former, current):
+            for m in VERSIONED_MODEL.finditer(text):
                 checks.add(
                     q.id,
                     fld,
-                    f"former product name {name!r}: use the current name "
-                    '(former names only in explanations, as "formerly ...")',
+                    f"{m.group()!r}: name the model without its version unless the version is "
+                    "the point (versions retire within months)",
                     *where,
+                    severity="warning",
+                )
+
+
+def _check_cues(checks: _Checks) -> None:
+    """Reading cues per item (non-technical distractors) and per section (longest key, solver)."""
+    by_section: dict[str, list[Question]] = defaultdict(list)
+    for q in checks.pack.questions:
+        by_section[q.section].append(q)
+        cues = question_cues(q)
+        for i in cues.non_technical:
+            checks.add(
+                q.id,
+                f"options[{i}]",
+                "a distractor worded as a non-technical process (email, spreadsheet, manually, "
+                "...) is ruled out by reading, not knowledge",
+                "options",
+                i,
+                severity="warning",
+            )
+    for section, questions in sorted(by_section.items()):
+        single = [question_cues(q) for q in questions if q.kind == "single"]
+        if len(questions) < CUE_SAMPLE:
+            continue
+        longest = sum(c.key_longest for c in single) / len(single) if single else 0.0
+        if longest > KEY_LONGEST_LIMIT:
+            checks.add(
+                questions[0].id,
+                "options",
+                f"{section}: the key is the single longest option (characters) in {longest:.0%} "
+                f"of single-answer items (limit {KEY_LONGEST_LIMIT:.0%})",
+                severity="warning",
+            )
+        every = [question_cues(q) for q in questions]
+        solver = sum(c.solver_score for c in every) / len(every)
+        chance = sum(c.chance for c in every) / len(every)
+        if solver > chance + SOLVER_MARGIN:
+            checks.add(
+                questions[0].id,
+                "options",
+                f"{section}: a test-wise solver (longest, stem overlap, most specific) scores "
+                f"{solver:.0%} against chance {chance:.0%}",
+                severity="warning",
+            )
+
+
+def _check_panel(checks: _Checks) -> None:
+    """Blind reads of the current revision, difficulty from the panel, bank-wide agreement."""
+    questions = checks.pack.questions
+    agree = answered = solved = read_tw = 0
+    for q in questions:
+        if not q.decisive_fact:
+            checks.add(q.id, "decisive_fact", "no decisive fact", severity="warning")
+        experts, testwise = q.reads("expert"), q.reads("test-wise")
+        missing = [r for r, reads in (("expert", experts), ("test-wise", testwise)) if not reads]
+        if missing:
+            checks.add(
+                q.id,
+                "panel",
+                f"revision {q.revision} has no blind read by {' or '.join(missing)} reader",
+                severity="warning",
+            )
+        key = q.key_letters
+        answered += len(experts)
+        agree += sum(sorted(r.answer) == key for r in experts)
+        read_tw += len(testwise)
+        solved += sum(sorted(r.answer) == key for r in testwise)
+        derived = panel_difficulty(q)
+        if derived is not None and derived != q.difficulty:
+            checks.add(
+                q.id,
+                "difficulty",
+                f"difficulty {q.difficulty}, but the panel shows {derived} (docs/authoring.md)",
+                "difficulty",
+                severity="warning",
+            )
+    if not questions:
+        return
+    first = questions[0].id
+    if answered and agree / answered < EXPERT_AGREEMENT:
+        checks.add(
+            first,
+            "panel",
+            f"expert readers reached the key in {agree / answered:.1%} of reads "
+            f"(at least {EXPERT_AGREEMENT:.0%})",
+            severity="warning",
+        )
+    if read_tw and solved / read_tw > TESTWISE_LIMIT:
+        checks.add(
+            first,
+            "panel",
+            f"test-wise readers reached the key in {solved / read_tw:.1%} of reads "
+            f"(at most {TESTWISE_LIMIT:.0%})",
+            severity="warning",
+        )
+
+
+def _key_names(q: Question) -> frozenset[str]:
+    return frozenset(n for i in q.key for n in technical_names(q.options[i].text))
+
+
+def _check_families(checks: _Checks) -> None:
+    """A family has two or more members; items that look like one family but are not, flagged."""
+    questions = checks.pack.questions
+    members: dict[str, list[str]] = defaultdict(list)
+    for q in questions:
+        if q.family:
+            members[q.family].append(q.id)
+    for family, ids in sorted(members.items()):
+        if len(ids) == 1:
+            checks.add(
+                ids[0], "family", f"family {family!r} has one member", "family", severity="warning"
+            )
+    facts = [(q, terms(q.decisive_fact or ""), _key_names(q)) for q in questions]
+    for i, (a, fa, na) in enumerate(facts):
+        if not fa or not na:
+            continue
+        for b, fb, nb in facts[:i]:
+            if not fb or na != nb or (a.family and a.family == b.family):
+                continue
+            sim = len(fa & fb) / len(fa | fb)
+            if sim >= SUSPECTED_FAMILY:
+                checks.add(
+                    a.id,
+                    "family",
+                    f"same key names and decisive fact as {b.id} ({sim:.0%} of fact terms "
+                    "shared): one family, or a different fact?",
+                    severity="warning",
                 )
 
 

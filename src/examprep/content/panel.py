@@ -15,10 +15,43 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from examprep.content.schema import Question
+from examprep.content.schema import PanelRead, Question
 
-__all__ = ["ReadAnswer", "blind_sheet", "mask_names", "parse_answer", "record_reads"]
+__all__ = [
+    "ReadAnswer",
+    "blind_sheet",
+    "mask_names",
+    "panel_difficulty",
+    "parse_answer",
+    "record_reads",
+    "technical_names",
+]
+
+
+def panel_difficulty(q: Question, reads: Iterable[PanelRead] = ()) -> int | None:
+    """Difficulty 1-5 from the blind reads of the current revision (None until both roles read).
+
+    A test-wise reader who reached the key without guessing makes it at most 2 (1 if every
+    expert was also sure); an expert who missed the key makes it 5, one who hesitated 4;
+    otherwise 3. docs/authoring.md states the rule.
+    """
+    current = [*q.reads("expert"), *q.reads("test-wise")]
+    current += [r for r in reads if r.revision == q.revision]
+    experts = [r for r in current if r.role == "expert"]
+    testwise = [r for r in current if r.role == "test-wise"]
+    if not experts or not testwise:
+        return None
+    key = q.key_letters
+    if any(sorted(r.answer) == key and not r.hesitant for r in testwise):
+        return 1 if all(sorted(r.answer) == key and not r.hesitant for r in experts) else 2
+    if any(sorted(r.answer) != key for r in experts):
+        return 5
+    if any(r.hesitant for r in experts):
+        return 4
+    return 3
+
 
 # A technical name: a word with a capital letter after its first character (BigQuery, AutoML),
 # an all-capitals word of two or more letters (TPU, SQL), a dotted or underscored identifier
@@ -60,6 +93,13 @@ def _mask(text: str, names: dict[str, str]) -> str:
         pieces += [text[pos:start], label]
         pos = end
     return "".join([*pieces, text[pos:]])
+
+
+def technical_names(text: str) -> list[str]:
+    """The technical names in `text`, as the test-wise sheet would mask them."""
+    names: dict[str, str] = {}
+    _mask(text, names)
+    return list(names)
 
 
 def blind_sheet(questions: Iterable[Question], *, role: str) -> str:
@@ -110,7 +150,7 @@ def record_reads(
     current: Mapping[str, Question],
     *,
     reader: str,
-    role: str,
+    role: Literal["expert", "test-wise"],
     date: dt.date,
     answers: Iterable[ReadAnswer],
     facts: Mapping[str, str] | None = None,
@@ -122,6 +162,7 @@ def record_reads(
     `facts` fills `decisive_fact` on items that have none yet.
     """
     by_file: dict[Path, list[ReadAnswer]] = {}
+    new_reads: dict[str, list[PanelRead]] = {}
     for a in answers:
         q = current.get(a.item)
         if q is None:
@@ -135,6 +176,16 @@ def record_reads(
         ):
             raise ValueError(f"{a.item}: answer {','.join(a.answer)} names a missing option")
         by_file.setdefault(files[a.item], []).append(a)
+        new_reads.setdefault(a.item, []).append(
+            PanelRead(
+                reader=reader,
+                role=role,
+                date=date,
+                revision=a.revision,
+                answer=list(a.answer),
+                hesitant=a.hesitant,
+            )
+        )
     changed: list[str] = []
     for path, reads in by_file.items():
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -146,15 +197,19 @@ def record_reads(
                 + "}"
             )
             fact = (facts or {}).get(a.item)
+            q = current[a.item]
+            difficulty = panel_difficulty(q, new_reads[a.item])
             lines = _insert_read(
-                lines, a.item, entry, None if current[a.item].decisive_fact else fact
+                lines, a.item, entry, None if q.decisive_fact else fact, difficulty
             )
             changed.append(a.item)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return changed
 
 
-def _insert_read(lines: list[str], item: str, entry: str, fact: str | None) -> list[str]:
+def _insert_read(
+    lines: list[str], item: str, entry: str, fact: str | None, difficulty: int | None
+) -> list[str]:
     start = next((i for i, ln in enumerate(lines) if ln.strip() == f"- id: {item}"), None)
     if start is None:
         raise ValueError(f"{item}: not found in its file")
@@ -172,6 +227,13 @@ def _insert_read(lines: list[str], item: str, entry: str, fact: str | None) -> l
         while last < len(block) and block[last].startswith("      - "):
             last += 1
         block.insert(last, entry)
+    if difficulty is not None:
+        line = f"    difficulty: {difficulty}"
+        at = next((i for i, ln in enumerate(block) if ln.startswith("    difficulty:")), None)
+        if at is None:
+            block.insert(1, line)
+        else:
+            block[at] = line
     if fact is not None:
         tags = next((i for i, ln in enumerate(block) if ln.startswith("    tags:")), 0)
         wrapped = textwrap.wrap(" ".join(fact.split()), width=92)

@@ -70,6 +70,14 @@ class Style(Model):
     why_sentences: tuple[int, int] = (1, 100)
 
 
+class ReviewPolicy(Model):
+    """How a pack's questions are reviewed; `pack check` enforces what the pack declares."""
+
+    # Every question's current revision has a blind read by an expert and by a test-wise reader,
+    # a decisive fact, and the difficulty the panel shows (docs/authoring.md).
+    panel: bool = False
+
+
 class PackMeta(Model):
     id: Id
     title: Text
@@ -83,6 +91,7 @@ class PackMeta(Model):
     pass_mark_note: Text
     source_domains: list[str] = Field(default_factory=list)
     style: Style = Style()
+    review: ReviewPolicy = ReviewPolicy()
     sections: list[Section] = Field(min_length=1)
 
 

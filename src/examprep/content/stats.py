@@ -6,6 +6,7 @@ import statistics
 from collections import Counter
 from typing import Any
 
+from examprep.content.cues import question_cues
 from examprep.content.loader import Pack
 from examprep.content.schema import Question
 
@@ -13,9 +14,41 @@ LETTERS = "ABCDEF"
 
 
 def _longest_is_correct(q: Question) -> bool:
-    lengths = [len(o.text.split()) for o in q.options]
-    top = max(lengths)
-    return lengths.count(top) == 1 and q.options[lengths.index(top)].correct
+    return question_cues(q).key_longest
+
+
+def _cues(questions: list[Question]) -> dict[str, float | int]:
+    """Reading cues of a group of questions (docs/authoring.md; all lengths in characters)."""
+    cues = [question_cues(q) for q in questions]
+    single = [c for q, c in zip(questions, cues, strict=True) if q.kind == "single"]
+    n = len(cues)
+    return {
+        "key_longest": _share(sum(c.key_longest for c in single), len(single)),
+        "key_only_shared": _share(sum(c.key_only_shared for c in cues), n),
+        "length_spread": round(sum(c.length_spread for c in cues) / n, 3) if n else 0.0,
+        "non_technical": sum(bool(c.non_technical) for c in cues),
+        "solver": round(sum(c.solver_score for c in cues) / n, 4) if n else 0.0,
+        "chance": round(sum(c.chance for c in cues) / n, 4) if n else 0.0,
+    }
+
+
+def _panel(questions: list[Question]) -> dict[str, Any]:
+    """Blind reads of the current revisions: agreement with the key, families, difficulty."""
+    out: dict[str, Any] = {"items_read": {}, "reached_key": {}, "hesitant": {}}
+    for role in ("expert", "test-wise"):
+        reads = [(q, r) for q in questions for r in q.reads(role)]
+        out["items_read"][role] = sum(bool(q.reads(role)) for q in questions)
+        out["reached_key"][role] = _share(
+            sum(sorted(r.answer) == q.key_letters for q, r in reads), len(reads)
+        )
+        out["hesitant"][role] = _share(sum(r.hesitant for _, r in reads), len(reads))
+    families = {q.family for q in questions if q.family}
+    out["families"] = len(families)
+    out["decisive_facts"] = len(families) + sum(
+        1 for q in questions if not q.family and q.decisive_fact
+    )
+    out["difficulty"] = {str(d): sum(q.difficulty == d for q in questions) for d in range(1, 6)}
+    return out
 
 
 def _question_counts(questions: list[Question]) -> dict[str, int]:
@@ -71,6 +104,7 @@ def pack_stats(pack: Pack) -> dict[str, Any]:
                 "title": section.title,
                 "weight": section.weight,
                 **_question_counts(section_qs),
+                "cues": _cues(section_qs),
                 "subsections": subsections,
             }
         )
@@ -105,6 +139,8 @@ def pack_stats(pack: Pack) -> dict[str, Any]:
             "share": _share(sum(_longest_is_correct(q) for q in questions), len(questions)),
         },
         "multi_share": _share(totals["questions_multi"], len(questions)),
+        "cues": _cues(questions),
+        "panel": _panel(questions),
         "words": {"stem": _distribution(stem_words), "option": _distribution(option_words)},
         "coverage": {
             "bullets_without_notes": [b["id"] for b in all_bullets if b["notes"] == 0],

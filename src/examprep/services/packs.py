@@ -135,7 +135,7 @@ def record_panel(path: Path | None, answers_file: Path) -> list[str]:
             files,
             {q.id: q for q in pack.questions},
             reader=reader,
-            role=role,
+            role="expert" if role == "expert" else "test-wise",
             date=date,
             answers=reads,
             facts={str(k): str(v) for k, v in (data.get("facts") or {}).items()},
