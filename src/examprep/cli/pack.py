@@ -134,7 +134,29 @@ def _render_stats(data: dict[str, Any]) -> None:
     out.print(bullets)
     keys = ", ".join(f"{k} {v}" for k, v in data["answer_keys"].items())
     longest = data["longest_option_correct"]
-    out.print(f"answer keys: {keys}; correct option is the longest in {longest['share']:.0%}")
+    out.print(
+        f"answer keys: {keys}; the key is the longest option (characters) in "
+        f"{longest['share']:.0%} of single-answer items"
+    )
+    cues = Table("section", "key longest", "test-wise solver", "chance", "non-technical")
+    for section in [*data["sections"], {"id": "all", "cues": data["cues"]}]:
+        c = section["cues"]
+        cues.add_row(
+            section["id"],
+            f"{c['key_longest']:.0%}",
+            f"{c['solver']:.0%}",
+            f"{c['chance']:.0%}",
+            str(c["non_technical"]),
+        )
+    out.print(cues)
+    panel = data["panel"]
+    reached = panel["reached_key"]
+    out.print(
+        f"blind panel: {panel['items_read']['expert']} items read by an expert "
+        f"(reached the key {reached['expert']:.0%}), {panel['items_read']['test-wise']} by a "
+        f"test-wise reader (reached it {reached['test-wise']:.0%}); "
+        f"{panel['decisive_facts']} distinct decisive facts, {panel['families']} families"
+    )
     gaps = data["coverage"]
     out.print(
         f"bullets without notes: {len(gaps['bullets_without_notes'])}; "

@@ -136,7 +136,10 @@ def pack_stats(pack: Pack) -> dict[str, Any]:
         "answer_keys": answer_keys,
         "longest_option_correct": {
             "count": sum(_longest_is_correct(q) for q in questions),
-            "share": _share(sum(_longest_is_correct(q) for q in questions), len(questions)),
+            "share": _share(
+                sum(_longest_is_correct(q) for q in questions),
+                sum(q.kind == "single" for q in questions),
+            ),
         },
         "multi_share": _share(totals["questions_multi"], len(questions)),
         "cues": _cues(questions),
