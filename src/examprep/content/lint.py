@@ -346,7 +346,12 @@ def _texts(pack: Pack) -> list[tuple[str, str, str, tuple[str | int, ...]]]:
         out.append((n.id, "body", n.body, ()))
     for t in pack.tables:
         for ri, row in enumerate(t.rows):
-            out += [(t.id, f"rows[{ri}].{k}", v, ("rows", ri, k)) for k, v in row.items()]
+            # A column named `former` lists former names by design (the rename table).
+            out += [
+                (t.id, f"rows[{ri}].{k}", v, ("rows", ri, k))
+                for k, v in row.items()
+                if k != "former"
+            ]
     if pack.advisor is not None:
         for ni, node in enumerate(pack.advisor.nodes):
             out.append(("advisor", f"{node.id}.question", node.question, ("nodes", ni)))
@@ -360,10 +365,26 @@ def _texts(pack: Pack) -> list[tuple[str, str, str, tuple[str | int, ...]]]:
 
 # A sentence that explains a rename may name the former product (notes, cards, tables, advisor).
 RENAME_CONTEXT = re.compile(
-    r"formerly|renamed|old names?|now called|called now|was called|previously|predecessor|"
+    r"formerly|renamed|old(?:er)? names?|now called|called now|was called|current name|previously|"
+    r"predecessor|"
     r"retired|shut down|→|->",
     re.IGNORECASE,
 )
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """(first line, text) of each paragraph; a Markdown table row or list item is its own."""
+    out: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines() or [text], start=1):
+        stripped = line.strip()
+        starts = stripped.startswith(("|", "- ", "* ", "#")) or re.match(r"\d+\. ", stripped)
+        if not stripped:
+            out.append((number + 1, ""))
+        elif starts or not out or not out[-1][1]:
+            out.append((number, stripped))
+        else:
+            out[-1] = (out[-1][0], f"{out[-1][1]} {stripped}")
+    return [(n, t) for n, t in out if t]
 
 
 def _check_former_names(checks: _Checks) -> None:
@@ -374,8 +395,8 @@ def _check_former_names(checks: _Checks) -> None:
     retired = [p.name for p in products if p.status == "shut-down"]
     for item, fld, text, where in _texts(checks.pack):
         question = item.startswith("q-")
-        for number, line in enumerate(text.splitlines() or [text], start=1):
-            for sentence in re.split(r"(?<=[.!?])\s+", line):
+        for number, paragraph in _paragraphs(text):
+            for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
                 hits = former_name_hits(sentence, former, current)
                 if not question:
                     # Outside questions a sentence that explains the rename may use the old name.
