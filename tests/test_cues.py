@@ -254,7 +254,10 @@ cards:
     found = [(p.field, p.message.split(":")[0]) for p in check_pack(root).problems]
     assert ("back", "former product name 'Cloud Composer'") in found
     assert ("body line 1", "former product name 'Cloud Composer'") in found
-    assert ("front", "former product name 'Cloud Composer'") not in found  # c-2 asks about the rename
+    assert (
+        "front",
+        "former product name 'Cloud Composer'",
+    ) not in found  # c-2 asks about the rename
     assert ("body line 3", "former product name 'Cloud Composer'") not in found
 
 
@@ -270,3 +273,17 @@ def test_versioned_model_names_are_flagged_in_questions(tmp_path: Path) -> None:
     )
     found = [p.message for p in check_pack(root).problems]
     assert any(m.startswith("'Gemini 2.5': name the model without its version") for m in found)
+
+
+def test_a_fact_check_replaces_the_reviewed_record(tmp_path: Path) -> None:
+    from examprep.content.panel import record_fact_check
+
+    root = panel_pack(tmp_path)
+    pack = load_pack(root)
+    files = {q.id: Path(pack.origins[q.id].path) for q in pack.questions}
+    record_fact_check(files, ["q-one"], by="ex-2", date=dt.date(2026, 12, 6))
+    record_fact_check(files, ["q-one"], by="ex-3", date=dt.date(2026, 12, 7))
+    reviewed = load_pack(root).questions[0].reviewed
+    assert reviewed is not None and (reviewed.by, reviewed.date) == ("ex-3", dt.date(2026, 12, 7))
+    with pytest.raises(ValueError, match="no such question"):
+        record_fact_check(files, ["q-none"], by="ex-2", date=dt.date(2026, 12, 6))

@@ -25,6 +25,7 @@ __all__ = [
     "mask_names",
     "panel_difficulty",
     "parse_answer",
+    "record_fact_check",
     "record_reads",
     "technical_names",
 ]
@@ -238,4 +239,46 @@ def _insert_read(
         tags = next((i for i, ln in enumerate(block) if ln.startswith("    tags:")), 0)
         wrapped = textwrap.wrap(" ".join(fact.split()), width=92)
         block[tags + 1 : tags + 1] = ["    decisive_fact: >-", *(f"      {w}" for w in wrapped)]
+    return [*lines[:start], *block, *lines[end:]]
+
+
+def record_fact_check(
+    files: Mapping[str, Path], items: Iterable[str], *, by: str, date: dt.date
+) -> list[str]:
+    """Set `reviewed` (the fact check of the current text) on each item to `by` on `date`."""
+    changed: list[str] = []
+    by_file: dict[Path, list[str]] = {}
+    for item in items:
+        if item not in files:
+            raise ValueError(f"{item}: no such question")
+        by_file.setdefault(files[item], []).append(item)
+    for path, ids in by_file.items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for item in ids:
+            lines = _set_reviewed(lines, item, by, date)
+            changed.append(item)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return changed
+
+
+def _set_reviewed(lines: list[str], item: str, by: str, date: dt.date) -> list[str]:
+    start = next((i for i, ln in enumerate(lines) if ln.strip() == f"- id: {item}"), None)
+    if start is None:
+        raise ValueError(f"{item}: not found in its file")
+    end = start + 1
+    while end < len(lines) and not lines[end].startswith("  - "):
+        end += 1
+    block = lines[start:end]
+    new = ["    reviewed:", f"      by: {by}", f"      date: {date.isoformat()}"]
+    at = next((i for i, ln in enumerate(block) if ln.rstrip() == "    reviewed:"), None)
+    if at is None:
+        at = next((i for i, ln in enumerate(block) if ln.rstrip() == "    panel:"), len(block))
+        while at > 0 and block[at - 1].strip() == "":
+            at -= 1
+        block[at:at] = new
+    else:
+        stop = at + 1
+        while stop < len(block) and block[stop].startswith("      "):
+            stop += 1
+        block[at:stop] = new
     return [*lines[:start], *block, *lines[end:]]

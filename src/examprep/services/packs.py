@@ -105,6 +105,20 @@ def panel_sheet(
     return blind_sheet(questions, role=role), len(questions)
 
 
+def _fact_checks(
+    pack: Pack, data: dict[str, Any], answers_file: Path, reader: str, date: Any
+) -> list[str]:
+    """`checked: [ids]`: items whose key and explanations the reader checked after answering."""
+    from examprep.content.panel import record_fact_check
+
+    checked = data.get("checked") or []
+    if not isinstance(checked, list):
+        raise InvalidInput(f"{answers_file}: checked must be a list of question ids")
+    files = {q.id: Path(pack.origins[q.id].path) for q in pack.questions}
+    record_fact_check(files, [str(i) for i in checked], by=reader, date=date)
+    return []
+
+
 def record_panel(path: Path | None, answers_file: Path) -> list[str]:
     """Record one reader's blind answers (YAML: reader, role, date, answers, facts) in the pack."""
     import datetime as dt
@@ -139,6 +153,6 @@ def record_panel(path: Path | None, answers_file: Path) -> list[str]:
             date=date,
             answers=reads,
             facts={str(k): str(v) for k, v in (data.get("facts") or {}).items()},
-        )
+        ) + _fact_checks(pack, data, answers_file, reader, date)
     except ValueError as exc:
         raise InvalidInput(f"{answers_file}: {exc}") from exc
