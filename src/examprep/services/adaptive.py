@@ -87,7 +87,7 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
             pending = next(i for i in range(1, len(form) + 1) if i not in state.answers)
             raise Conflict(f"answer question {pending} of attempt {attempt_id} first")
         params = {**prior_table(pack), **stored_params(session, pack)}
-        responses = learner_responses(session, learner_id(ctx, session))
+        responses = learner_responses(session, pack, learner_id(ctx, session), now)
         readiness = estimate_readiness(pack, responses, params, now=now, pass_mark=mark)
         asked = len(form)
         if attempt.mode == "diagnostic" and DIAGNOSTIC.done(asked, readiness.se, readiness.p_pass):
@@ -135,5 +135,5 @@ def finish(ctx: Context, attempt_id: int) -> Readiness:
         if attempt.finished_at is None:
             finish_attempt(attempt, now)
         params = stored_params(session, ctx.pack)
-        responses = learner_responses(session, learner_id(ctx, session))
+        responses = learner_responses(session, ctx.pack, learner_id(ctx, session), now)
     return estimate_readiness(ctx.pack, responses, params, now=now, pass_mark=mark)

@@ -43,20 +43,29 @@ class ReadinessReport:
 
 
 def stored_params(session: Session, pack: Pack) -> dict[str, ItemParams]:
-    """Calibrated parameters, and Elo difficulties that enough answers have moved."""
+    """Calibrated parameters, and Elo difficulties that enough answers have moved.
+
+    Parameters fitted to an older revision of an item are ignored: they describe another text.
+    """
     from examprep.store.params import item_params
 
+    revisions = {q.id: q.revision for q in pack.questions}
     out = {}
     for row in item_params(session, pack.id):
+        if (row.revision or 1) != revisions.get(row.item_id):
+            continue
         if row.method == "mml" or (row.method == "elo" and row.n >= ELO_MIN_ANSWERS):
             out[row.item_id] = ItemParams(row.a, row.b, row.c)
     return out
 
 
-def learner_responses(session: Session, lid: int) -> list[tuple[str, bool, dt.datetime]]:
-    from examprep.store.attempts import learner_answers
+def learner_responses(
+    session: Session, pack: Pack, lid: int, now: dt.datetime
+) -> list[tuple[str, bool, dt.datetime]]:
+    """The learner's evidence (final answers to current revisions) as (item, correct, at)."""
+    from examprep.services.evidence import final_answers
 
-    return [(r.item_id, bool(r.correct), r.answered_at) for r in learner_answers(session, lid)]
+    return [(a.item_id, a.correct, a.at) for a in final_answers(session, pack, now, learner_id=lid)]
 
 
 def _study_next(
@@ -100,7 +109,7 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
         params = stored_params(session, pack)
-        responses = learner_responses(session, lid)
+        responses = learner_responses(session, pack, lid, now)
     result = estimate_readiness(
         pack,
         responses,

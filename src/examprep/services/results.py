@@ -160,12 +160,22 @@ def _known(pack: Pack, item_id: str) -> bool:
     return True
 
 
-def _finish(ctx: Context, session: Session, attempt: AttemptRow, now: dt.datetime) -> None:
-    """Close an attempt: at `now`, or at its deadline if that has passed (auto-submit)."""
+def _close(ctx: Context, session: Session, attempt: AttemptRow, now: dt.datetime) -> ExamResult:
+    """Close an attempt: at `now`, or at its deadline if that has passed (auto-submit).
+
+    An exam's final answers reach the learner model here, once (Elo steps, missed questions
+    to review), whether the learner submitted or the deadline did.
+    """
     from examprep.store.attempts import finish_attempt
 
     end = now if attempt.deadline is None else min(now, attempt.deadline)
     finish_attempt(attempt, end)
+    session.flush()
+    done = _result(ctx, session, attempt)
+    if attempt.mode == "exam":
+        outcomes = [(q.id, q.correct) for q in done.questions if q.chosen]
+        learn_from(session, ctx, attempt.learner_id, outcomes, now)
+    return done
 
 
 def submit(ctx: Context, attempt_id: int) -> ExamResult:
@@ -177,13 +187,7 @@ def submit(ctx: Context, attempt_id: int) -> ExamResult:
             raise Conflict(
                 f"attempt {attempt_id} was already submitted; see `examprep review {attempt_id}`"
             )
-        _finish(ctx, session, attempt, now)
-        session.flush()
-        done = _result(ctx, session, attempt)
-        if attempt.mode == "exam":
-            outcomes = [(q.id, q.correct) for q in done.questions if q.chosen]
-            learn_from(session, ctx, attempt.learner_id, outcomes, now)
-        return done
+        return _close(ctx, session, attempt, now)
 
 
 def result(ctx: Context, attempt_id: int) -> ExamResult:
@@ -195,8 +199,7 @@ def result(ctx: Context, attempt_id: int) -> ExamResult:
         if status == "open":
             raise Conflict(f"attempt {attempt_id} is still in progress; submit it first")
         if status == "expired":
-            _finish(ctx, session, attempt, now)
-            session.flush()
+            return _close(ctx, session, attempt, now)
         return _result(ctx, session, attempt)
 
 
