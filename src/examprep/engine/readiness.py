@@ -186,6 +186,36 @@ def estimate_readiness(
     )
 
 
+@dataclass(frozen=True)
+class EvidenceRule:
+    """When a P(pass) figure says something: before that, it is withheld.
+
+    Shown once the posterior SD of general ability is at most `max_sd` (about 20 answers to
+    random bank items, fewer adaptive ones), or, after `min_answers`, once the pass/fail
+    picture is clear (P(pass) below `clear_margin` or above 1 - `clear_margin`). The placement
+    test (selection.StopRule) stops on a stricter version of the same conditions, so a finished
+    placement test always gives a figure.
+    """
+
+    min_answers: int = 8
+    max_sd: float = 0.60
+    clear_margin: float = 0.10
+
+    def missing(self, answers: float, sd: float, p_pass: float) -> str | None:
+        """None when P(pass) may be shown; otherwise what the estimate still lacks."""
+        if answers >= self.min_answers and (
+            sd <= self.max_sd or p_pass < self.clear_margin or p_pass > 1 - self.clear_margin
+        ):
+            return None
+        have = f"ability known to ±{sd:.2f} from {answers:g} answers"
+        if answers < self.min_answers:
+            return f"{have}; a P(pass) needs at least {self.min_answers} answers"
+        return f"{have}; a P(pass) needs ±{self.max_sd:.2f} or a clear pass/fail picture"
+
+
+EVIDENCE = EvidenceRule()
+
+
 def cut_score(n: int, pass_mark: float) -> int:
     """Items needed to pass a form of n at the given pass mark (rounded up)."""
     return math.ceil(n * pass_mark - 1e-9)

@@ -25,10 +25,11 @@ SUSPECT_MIN_ANSWERS = 10
 class LearnerStanding:
     name: str
     answers: int
-    p_pass: float
+    p_pass: float | None  # None while the learner's evidence is too thin (see `withheld`)
     low: float
     high: float
     sections: dict[str, float]  # section id -> ability (theta)
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,11 @@ def cohort(ctx: Context) -> Cohort:
             LearnerStanding(
                 names.get(lid, str(lid)),
                 len(answers),
-                ready.p_pass,
+                ready.shown_p_pass,
                 ready.low,
                 ready.high,
                 sections,
+                ready.withheld,
             )
         )
     return Cohort(
