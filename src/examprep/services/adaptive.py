@@ -95,8 +95,13 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
         recent = {item for item, _, at in responses if now - at < dt.timedelta(days=RECENT_DAYS)}
         exclude = recent | {f.item_id for f in form}
         candidates = [
-            Candidate(q.id, q.section, params[q.id]) for q in pack.questions if not q.generated
+            Candidate(q.id, q.section, params[q.id], q.family)
+            for q in pack.questions
+            if not q.generated
         ]
+        asked_families = {
+            family for f in form if (family := pack.question(f.item_id).family) is not None
+        }
         abilities = {s: e.theta for s, e in readiness.by_section.items()}
         cut_theta = theta_for_score([params[c.id] for c in candidates], mark)
         targets = section_targets({s.id: s.weight for s in pack.sections}, abilities, cut_theta)
@@ -105,7 +110,15 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
             section = pack.question(f.item_id).section
             asked_by_section[section] = asked_by_section.get(section, 0) + 1
         rng = random.Random(attempt.seed + asked)
-        pick = next_item(candidates, abilities, targets, asked_by_section, exclude, rng)
+        pick = next_item(
+            candidates,
+            abilities,
+            targets,
+            asked_by_section,
+            exclude,
+            rng,
+            asked_families=asked_families,
+        )
         if pick is None:
             return Step(attempt_id, None, asked, readiness, "no unasked questions are left")
         [placed] = spread_keys([item_of(pack.question(pick.id))], rng)

@@ -45,6 +45,7 @@ def item_of(question: Question) -> Item:
         bullet=question.covers[0],
         n_options=len(question.options),
         key=question.key,
+        family=question.family,
     )
 
 
