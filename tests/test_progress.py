@@ -6,8 +6,8 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select

@@ -113,9 +113,7 @@ def render_readiness(report: ReadinessReport) -> None:
         )
         out.print(f"Exam date {report.exam_date}{forecast}")
     if report.study_next and now.responses:
-        tips = Table(
-            "bullet", "study next", "exam score / hour", title="What to study next"
-        )
+        tips = Table("bullet", "study next", "exam score / hour", title="What to study next")
         for tip in report.study_next[:5]:
             tips.add_row(tip.bullet, tip.text, f"+{tip.score_gain_per_minute * 60:.2%}")
         out.print(tips)

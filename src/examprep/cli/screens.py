@@ -117,7 +117,7 @@ def result_screen(result: ExamResult) -> Group:
 
 
 def history_score(line: HistoryLine) -> str:
-    """"41/60 (68 %)", or a dash when there is no score to show (yet)."""
+    """ "41/60 (68 %)", or a dash when there is no score to show (yet)."""
     if line.correct is None or line.score is None:
         return "—"
     return f"{line.correct}/{line.total} ({line.score:.0%})"

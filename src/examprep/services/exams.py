@@ -208,7 +208,9 @@ def start_exam(
         lid = learner_id(ctx, session)
         bank = [item_of(q) for q in pack.questions if not q.generated]
         try:
-            form = assemble_form(bank, weights, n, history_of(session, pack, lid, now), random.Random(seed))
+            form = assemble_form(
+                bank, weights, n, history_of(session, pack, lid, now), random.Random(seed)
+            )
         except BankTooSmall as exc:
             raise InvalidInput(_shortfall_message(exc, pack, weights, n)) from None
         limit = minutes or scaled_minutes(pack.meta.minutes, pack.meta.questions.default, n)

@@ -129,9 +129,7 @@ class Readiness:
         return None if self.withheld else self.p_pass
 
 
-def _parse_response(
-    row: Sequence[Any], n: int
-) -> tuple[str, bool, dt.datetime | None, int | None]:
+def _parse_response(row: Sequence[Any], n: int) -> tuple[str, bool, dt.datetime | None, int | None]:
     if len(row) < 2:
         raise InvalidInput(f"response {n}: expected (item_id, correct[, answered_at[, revision]])")
     at = row[2] if len(row) > 2 else None

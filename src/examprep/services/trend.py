@@ -32,7 +32,8 @@ def time_axis(days: Sequence[dt.date], max_ticks: int = 4) -> TimeAxis:
     length = max(span + 2, MIN_DAYS)
     start = first - dt.timedelta(days=(length - span) // 2)
     end = start + dt.timedelta(days=length)
-    step = next((s for s in STEPS if length // s + 1 <= max_ticks), STEPS[-1])
+    years = -(-length // (364 * max(max_ticks - 1, 1)))  # whole years per tick beyond STEPS
+    step = next((s for s in STEPS if length // s + 1 <= max_ticks), 364 * years)
     long = length > 300
     ticks = []
     day = start + dt.timedelta(days=(first - start).days % step)  # a tick on the first day
