@@ -115,8 +115,9 @@ def estimate_readiness(
 ) -> ReadinessEstimate:
     """P(number-correct >= cut) on a form with `allocation` items per section.
 
-    `with_slopes` also computes how P(pass) moves per 0.1 of each section's ability (used to
-    rank what to study next; it roughly doubles the cost).
+    `with_slopes` also computes how P(pass) moves per 0.1 of each section's ability (an
+    optional diagnostic: it vanishes in the tails, so study-next ranks by score gain instead;
+    it roughly doubles the cost).
     """
     n_total = sum(allocation.values())
     log_prior_d = -0.5 * (D / section_sd) ** 2
