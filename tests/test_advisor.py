@@ -785,4 +785,4 @@ def test_interactive_walk_offers_to_practise_the_linked_questions(
     assert "Recommendation:" in result.output
     assert "Practise the" in result.output
     assert "Answer (letters), s to skip, q to stop:" in result.output
-    assert "Practice 1: 0/0 answered correctly." in result.output
+    assert "Practice 1: not finished — no question was answered" in result.output

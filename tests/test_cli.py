@@ -172,9 +172,9 @@ def test_db_upgrade_creates_then_reports(
     monkeypatch.setenv("EXAMPREP_DATABASE_URL", settings.database_url)
     first = runner.invoke(app, ["db", "upgrade"])
     assert first.exit_code == 0, first.output
-    assert "schema empty -> 0001" in first.output
+    assert "schema empty -> 0002_revisions" in first.output
     second = runner.invoke(app, ["db", "upgrade"])
-    assert "already at schema 0001" in second.output
+    assert "already at schema 0002_revisions" in second.output
 
 
 def test_db_upgrade_bad_url(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -104,7 +105,9 @@ def test_round_trip_is_lossless(ctx: Context, other: Context, clock: Clock, tmp_
     assert (report.attempts, report.reviews) == (2, 2)
     assert report.events >= 6
     body = json.loads(out.read_text(encoding="utf-8"))
-    assert body["format"] == "examprep-progress" and body["version"] == 1
+    assert body["format"] == "examprep-progress" and body["version"] == 2
+    answers = [e for a in body["attempts"] for e in a["events"] if e["event"] == "answer"]
+    assert answers and all(e["revision"] == 1 for e in answers)  # the item revision answered
     events = [e["event"] for e in body["attempts"][0]["events"]]
     assert events.index("flag") + 1 == events.index("unflag")
     assert {s["key"] for s in body["settings"]} >= {"exam_date"}
@@ -176,7 +179,7 @@ def rewrite(path: Path, change: object) -> None:
     [
         ("truncate", "truncated or corrupt"),
         ("flip", "checksum does not match"),
-        ("future", "format version 2, newer than this examprep reads"),
+        ("future", "format version 3, newer than this examprep reads"),
         ("foreign", "not an examprep progress file"),
         ("naive", "attempts.0.started_at"),
         ("twice", "lists a review log twice"),
@@ -194,7 +197,7 @@ def test_bad_files_are_refused_and_change_nothing(
     elif damage == "flip":
         path.write_text(text.replace('"rating": 3', '"rating": 4', 1), encoding="utf-8")
     elif damage == "future":
-        rewrite(path, lambda b: b.update(version=2))
+        rewrite(path, lambda b: b.update(version=3))
     elif damage == "foreign":
         path.write_text('{"hello": "world"}', encoding="utf-8")
     elif damage == "naive":
@@ -327,3 +330,27 @@ def test_cli_backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["backup"])
     assert result.exit_code == 2
     assert "pg_dump" in result.output
+
+
+def test_a_version_1_file_still_imports_as_revision_1(
+    ctx: Context, other: Context, clock: Clock, tmp_path: Path
+) -> None:
+    study_session(ctx, clock, seed=1)
+    path = tmp_path / "progress.json"
+    services.export_progress(ctx, path)
+
+    def to_version_1(body: dict[str, Any]) -> None:
+        body["version"] = 1
+        for attempt in body["attempts"]:
+            for event in attempt["events"]:
+                del event["revision"]
+
+    rewrite(path, to_version_1)
+    imported = services.import_progress(other, path)
+    assert imported.events > 0
+    again = json.loads(progress_text(other))
+    answers = [e for a in again["attempts"] for e in a["events"] if e["event"] == "answer"]
+    assert again["version"] == 2 and all(e["revision"] == 1 for e in answers)
+    assert services.readiness_report(other).now.responses == (
+        services.readiness_report(ctx).now.responses
+    )

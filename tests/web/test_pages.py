@@ -15,10 +15,14 @@ def test_an_empty_dashboard_says_what_to_do(client: TestClient) -> None:
     page = client.get("/")
     text = main_text(page.text)
     assert page.status_code == 200
-    assert "P(pass) today:" in text and "80 % interval" in text
+    # A new learner sees no figure: what the estimate needs, and the placement test.
+    assert "P(pass) today" not in text and "80 % interval" not in text
+    assert "P(pass): not yet" in text and "from 0 answers" in text
+    assert "Take the placement test" in text and 'name="mode" value="diagnostic"' in page.text
+    assert "you get about" not in text
     assert "Pass mark 70 %: an assumption (the pack's). An assumption for tests." in text
     assert "S1 Storage" in text and "S2 Compute" in text
-    assert "No answers yet" in text
+    assert "No trend yet" in text
     assert "No exam date set" in text
     assert "0 reviews due" in text
     assert "No attempts yet" in text
@@ -38,11 +42,28 @@ def test_the_dashboard_after_some_work(client: TestClient, ctx: Context, clock: 
     text = main_text(page.text)
     assert "Exam on 2026-12-27: 29 days to go." in text
     assert "1 reviews due" in text  # the missed question is on the review schedule
-    assert '<svg class="chart"' in page.text
-    assert page.text.count('<circle class="dot"') == 2  # one point per day with answers
-    assert "2026-11-27" in page.text and "2026-11-28" in page.text
+    assert "P(pass): not yet" in text and '<svg class="chart"' not in page.text  # 2 answers
     assert f'href="/practice/{view.attempt}">#{view.attempt}' in page.text  # recent, still open
     assert "Study next" in text and 'href="/practice?bullet=' in page.text
+
+
+def test_the_trend_chart_has_a_time_axis_that_fits(
+    client: TestClient, ctx: Context, clock: Clock
+) -> None:
+    for _ in range(2):  # 24 wrong answers on one day: a clear (low) P(pass), one point
+        view = services.start_practice(ctx, services.PracticeFilter(count=12), seed=1)
+        for q in view.questions:
+            key = key_letters(ctx, view.attempt, q.position)
+            wrong = [o.key for o in q.options if o.key not in key][: q.choose]
+            services.answer(ctx, view.attempt, q.position, ",".join(wrong))
+    page = client.get("/")
+    text = main_text(page.text)
+    assert "P(pass) today:" in text and "not yet" not in text
+    assert page.text.count('<circle class="dot"') == 1
+    # One day sits in a week-long window labelled by day, not on an axis of years.
+    assert ">27 Nov</text>" in page.text and "2027" not in page.text.split("<svg")[1]
+    assert "Date (UTC, one point per study day)" in page.text and "P(pass) at 70 %" in page.text
+    assert 'viewBox="0 0 360 220"' in page.text  # about a phone's width: text stays readable
 
 
 def test_history_lists_every_attempt_with_a_link(client: TestClient, ctx: Context) -> None:

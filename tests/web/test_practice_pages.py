@@ -115,7 +115,11 @@ def test_resume_and_finish(client: TestClient, ctx: Context) -> None:
     done = client.post(f"/practice/{attempt}/finish", follow_redirects=False)
     assert location(done) == f"/attempts/{attempt}"
     result = main_text(client.get(f"/attempts/{attempt}").text)
-    assert "Result of practice" in result and "1/3 correct" in result
+    assert "Result of practice" in result and "1/1 answered correctly" in result
+    assert "2 question(s) not answered, not counted: not finished" in result
+    assert "pass mark" not in result.split("Questions")[0].replace(
+        "compared with the pass mark", ""
+    )
     closed = client.get(f"/practice/{attempt}/questions/2", follow_redirects=False)
     assert location(closed) == f"/attempts/{attempt}"
     assert (

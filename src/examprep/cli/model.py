@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from examprep.services.readiness import ReadinessReport
 
 
+PLACEMENT_TEST = "examprep diagnose"
+
+
 def _bar(theta: float, width: int = 16) -> str:
     filled = max(0, min(width, round((theta + 3) / 6 * width)))
     return "█" * filled + "·" * (width - filled)
@@ -21,12 +24,17 @@ def _bar(theta: float, width: int = 16) -> str:
 
 def readiness_json(report: ReadinessReport) -> dict[str, Any]:
     now = report.now
+    shown = report.withheld is None
     return {
-        "p_pass": round(now.p_pass, 4),
-        "interval_80": [round(now.low, 4), round(now.high, 4)],
+        "p_pass": round(now.p_pass, 4) if shown else None,
+        "interval_80": [round(now.low, 4), round(now.high, 4)] if shown else None,
+        "p_pass_withheld": report.withheld,
+        "placement_test": None if shown else PLACEMENT_TEST,
         "pass_mark": now.pass_mark,
         "pass_mark_is_assumption": True,
-        "at_pass_marks": {f"{m:.2f}": round(p, 4) for m, p in report.at_marks.items()},
+        "at_pass_marks": {f"{m:.2f}": round(p, 4) for m, p in report.at_marks.items()}
+        if shown
+        else None,
         "theta": round(now.theta, 3),
         "se": round(now.se, 3),
         "responses": now.responses,
@@ -46,21 +54,40 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         if report.recall_on_exam_day is None
         else round(report.recall_on_exam_day, 4),
         "study_next": [
-            {"bullet": t.bullet, "topic": t.text, "gain_per_minute": round(t.gain_per_minute, 6)}
+            {
+                "bullet": t.bullet,
+                "topic": t.text,
+                "score_gain_per_minute": round(t.score_gain_per_minute, 8),
+                "p_correct": round(t.p_correct, 4) if shown else None,
+            }
             for t in report.study_next
         ],
     }
 
 
+def withheld_lines(reason: str) -> list[str]:
+    """What to say instead of a P(pass) figure while the evidence is too thin."""
+    return [
+        f"[bold]P(pass): not yet[/] — {reason}.",
+        f"Take the placement test ([bold]{PLACEMENT_TEST}[/], 8-25 questions that adapt to "
+        "you) or keep practising; the estimate appears once it means something.",
+    ]
+
+
 def render_readiness(report: ReadinessReport) -> None:
     out = console()
     now = report.now
-    out.print(
-        f"[bold]P(pass) today: {now.p_pass:.0%}[/] (80 % interval {now.low:.0%}-{now.high:.0%}), "
-        f"pass mark {now.pass_mark:.0%} [dim](an assumption: Google publishes none)[/]"
-    )
-    marks = " · ".join(f"{m:.0%}: {p:.0%}" for m, p in report.at_marks.items())
-    out.print(f"At other pass marks: {marks}")
+    if report.withheld is not None:
+        for line in withheld_lines(report.withheld):
+            out.print(line)
+    else:
+        out.print(
+            f"[bold]P(pass) today: {now.p_pass:.0%}[/] (80 % interval {now.low:.0%}-"
+            f"{now.high:.0%}), pass mark {now.pass_mark:.0%} "
+            "[dim](an assumption: Google publishes none)[/]"
+        )
+        marks = " · ".join(f"{m:.0%}: {p:.0%}" for m, p in report.at_marks.items())
+        out.print(f"At other pass marks: {marks}")
     out.print(
         f"Ability {round(now.theta, 2) + 0.0:+.2f} ± {now.se:.2f} from {now.responses} answers "
         f"(answers count half after {now.half_life_days:g} days)."
@@ -85,10 +112,10 @@ def render_readiness(report: ReadinessReport) -> None:
             f"; predicted recall of reviewed cards then: {recall:.0%}" if recall is not None else ""
         )
         out.print(f"Exam date {report.exam_date}{forecast}")
-    if report.study_next:
-        tips = Table("bullet", "study next", "gain / 10 min", title="What to study next")
+    if report.study_next and now.responses:
+        tips = Table("bullet", "study next", "exam score / hour", title="What to study next")
         for tip in report.study_next[:5]:
-            tips.add_row(tip.bullet, tip.text, f"+{tip.gain_per_minute * 10:.1%}")
+            tips.add_row(tip.bullet, tip.text, f"+{tip.score_gain_per_minute * 60:.2%}")
         out.print(tips)
 
 

@@ -69,20 +69,38 @@ def feedback_screen(fb: Feedback, title: str | None = None) -> Group:
     return Group(*parts)
 
 
+def result_head(result: ExamResult) -> str:
+    """The first line of a result: the score, and for an exam the pass-mark comparison."""
+    what = "Attempt" if result.mode == "exam" else result.mode.capitalize()
+    label = f"[bold]{what} {result.attempt}[/]"
+    if result.score is None:
+        return f"{label}: not finished — no question was answered, so there is no score."
+    pct = f"{result.score:.0%}"
+    if result.above_assumed_pass_mark is None:
+        unanswered = result.asked - result.answered
+        rest = f"; {unanswered} not answered (not counted)" if unanswered else ""
+        done = " — not finished" if result.completion == "not finished" else ""
+        return f"{label}: {result.correct}/{result.total} answered correctly ({pct}){rest}{done}."
+    side = "at or above" if result.above_assumed_pass_mark else "below"
+    return (
+        f"{label}: {result.correct}/{result.total} correct ({pct}) — "
+        f"{side} the assumed pass mark of {result.pass_mark:.0%}."
+    )
+
+
 def result_screen(result: ExamResult) -> Group:
     """Overall score, the pass-mark assumption, sections, weakest bullets, earlier attempts."""
+    head = Text.from_markup(result_head(result))
+    parts: list[Text | Table] = [head]
+    if result.above_assumed_pass_mark is not None:
+        parts.append(Text(f"Assumption: {result.pass_mark_note}", style="dim"))
+    if result.score is None:
+        return Group(*parts)
     pct = f"{result.score:.0%}"
-    mark = f"{result.pass_mark:.0%}"
-    side = "at or above" if result.above_assumed_pass_mark else "below"
-    head = Text.from_markup(
-        f"[bold]Attempt {result.attempt}[/]: {result.correct}/{result.total} correct ({pct}) — "
-        f"{side} the assumed pass mark of {mark}."
-    )
-    note = Text(f"Assumption: {result.pass_mark_note}", style="dim")
     sections = Table("section", "title", "correct", "score", title="By section")
     for s in result.sections:
         sections.add_row(s.id, s.title, f"{s.correct}/{s.total}", f"{s.share:.0%}")
-    parts: list[Text | Table] = [head, note, sections]
+    parts.append(sections)
     if result.weakest:
         weak = Table("bullet", "correct", "topic", title="Weakest bullets")
         for b in result.weakest:
@@ -98,6 +116,13 @@ def result_screen(result: ExamResult) -> Group:
     return Group(*parts)
 
 
+def history_score(line: HistoryLine) -> str:
+    """ "41/60 (68 %)", or a dash when there is no score to show (yet)."""
+    if line.correct is None or line.score is None:
+        return "—"
+    return f"{line.correct}/{line.total} ({line.score:.0%})"
+
+
 def history_table(lines: list[HistoryLine], sections: list[str]) -> Table:
     table = Table("attempt", "date", "mode", "status", "score", *sections, title="History")
     for line in lines:
@@ -105,8 +130,8 @@ def history_table(lines: list[HistoryLine], sections: list[str]) -> Table:
             str(line.attempt),
             f"{line.started_at:%Y-%m-%d %H:%M}",
             line.mode,
-            line.status,
-            f"{line.correct}/{line.total} ({line.score:.0%})",
+            line.completion,
+            history_score(line),
             *(
                 f"{line.sections[s][0]}/{line.sections[s][1]}" if s in line.sections else "—"
                 for s in sections

@@ -162,14 +162,20 @@ def study(
         ask_adaptive(ctx, out, attempt, deadline, feedback=True)
         finish_adaptive(ctx, attempt)
         summary = study_summary(ctx)
-    change = (
-        ""
-        if summary.previous is None
-        else f" ({summary.p_pass - summary.previous:+.0%} since last time)"
-    )
-    out.print(
-        f"[bold]P(pass) now: {summary.p_pass:.0%}[/]{change}, "
-        f"80 % interval {summary.low:.0%}-{summary.high:.0%}."
-    )
+    if summary.p_pass is None:
+        from examprep.cli.model import withheld_lines
+
+        for line in withheld_lines(summary.withheld or "too little evidence"):
+            out.print(line)
+    else:
+        change = (
+            ""
+            if summary.previous is None
+            else f" ({summary.p_pass - summary.previous:+.0%} since last time)"
+        )
+        out.print(
+            f"[bold]P(pass) now: {summary.p_pass:.0%}[/]{change}, "
+            f"80 % interval {summary.low:.0%}-{summary.high:.0%}."
+        )
     for tip in summary.next_three:
         out.print(f"  next: {tip.bullet} — {tip.text}")

@@ -8,6 +8,7 @@ from examprep.cli.output import console, handles_errors
 @handles_errors
 def overview() -> None:
     """Print an overview of the pack, the learner's progress and the next steps."""
+    from examprep.cli.model import withheld_lines
     from examprep.services import overview as get_overview
 
     info = get_overview()
@@ -20,9 +21,14 @@ def overview() -> None:
     out.print(f"Your data: {info.database}")
     if info.answers == 0:
         out.print(
-            "\nYou have not answered anything yet. Start with [bold]examprep diagnose[/] "
-            "(a short placement test) or [bold]examprep exam[/] (a full mock exam)."
+            "\nYou have not answered anything yet, so there is no P(pass) to show. Start with "
+            "[bold]examprep diagnose[/] (a short placement test) or [bold]examprep exam[/] "
+            "(a full mock exam)."
         )
+    elif info.p_pass is None:
+        out.print(f"\n{info.attempts} sessions, {info.answers} answers.")
+        for line in withheld_lines(info.withheld or "too little evidence"):
+            out.print(line)
     else:
         out.print(
             f"\n{info.attempts} sessions, {info.answers} answers. P(pass) today: "

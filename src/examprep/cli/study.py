@@ -61,7 +61,6 @@ def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None)
 
     view = start_practice(ctx, filters, seed=seed)
     out = console()
-    right = 0
     for question in view.questions:
         while True:
             current = get_attempt(ctx, view.attempt)
@@ -73,7 +72,7 @@ def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None)
             if reply.lower() in {"q", "s"}:
                 break
             try:
-                right += answer(ctx, view.attempt, question.position, reply)
+                answer(ctx, view.attempt, question.position, reply)
             except Exception as exc:
                 from examprep.errors import ExamprepError
 
@@ -89,9 +88,9 @@ def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None)
             break
         if reply.lower() == "q":
             break
-    done = submit(ctx, view.attempt)
-    answered = sum(1 for q in done.questions if q.chosen)
-    out.print(f"Practice {view.attempt}: {right}/{answered} answered correctly.")
+    from examprep.cli.screens import result_head
+
+    out.print(result_head(submit(ctx, view.attempt)))
 
 
 @handles_errors
@@ -153,11 +152,14 @@ def history(
                         "attempt": h.attempt,
                         "mode": h.mode,
                         "status": h.status,
+                        "completion": h.completion,
                         "started_at": h.started_at.isoformat(),
                         "finished_at": h.finished_at.isoformat() if h.finished_at else None,
+                        "asked": h.asked,
+                        "answered": h.answered,
                         "correct": h.correct,
                         "total": h.total,
-                        "score": round(h.score, 4),
+                        "score": None if h.score is None else round(h.score, 4),
                         "sections": {
                             s: {"correct": c, "total": t} for s, (c, t) in h.sections.items()
                         },

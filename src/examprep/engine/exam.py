@@ -22,6 +22,7 @@ class Item:
     bullet: str
     n_options: int
     key: tuple[int, ...]  # authored indexes of the correct options
+    family: str | None = None  # items turning on one fact: a form shows at most one of them
 
     @property
     def multi(self) -> bool:
@@ -78,18 +79,41 @@ def priority(
     return (tier, seen.last_answered.timestamp(), rng.random())
 
 
+def distinct_count(items: Sequence[Item]) -> int:
+    """How many items a form can take from these: one per family, every item without one."""
+    return len({i.family or f"item:{i.id}" for i in items})
+
+
 def _pick_section(
-    items: Sequence[Item], n: int, history: Mapping[str, Seen], rng: random.Random
+    items: Sequence[Item],
+    n: int,
+    history: Mapping[str, Seen],
+    rng: random.Random,
+    taken: set[str],
 ) -> list[Item]:
-    """Pick `n` items of one section, spread over its bullets, best priority first."""
+    """Pick `n` items of one section, spread over its bullets, best priority first.
+
+    Of each family only its best-priority item is a candidate, and none of a family in `taken`
+    (already on the form); the families picked are added to `taken`.
+    """
     by_bullet: dict[str, list[Item]] = defaultdict(list)
+    families = set(taken)
     for item in sorted(items, key=lambda i: priority(i, history, rng)):
+        if item.family is not None:
+            if item.family in families:
+                continue
+            families.add(item.family)
         by_bullet[item.bullet].append(item)
+    if sum(len(v) for v in by_bullet.values()) < n:
+        section = items[0].section if items else "?"
+        available = sum(len(v) for v in by_bullet.values())
+        raise BankTooSmall(Shortfall(wanted={section: n}, available={section: available}))
     bullets = sorted(by_bullet, key=lambda b: (priority(by_bullet[b][0], history, rng), b))
     caps = {b: len(by_bullet[b]) for b in bullets}
     counts = allocate_capped(n, dict.fromkeys(bullets, 1.0), caps)
     picked = [item for b in bullets for item in by_bullet[b][: counts[b]]]
     rng.shuffle(picked)
+    taken.update(i.family for i in picked if i.family is not None)
     return picked
 
 
@@ -140,8 +164,9 @@ def assemble_form(
     """A form of `n` distinct items allocated to sections by weight; options shuffled per item.
 
     Sections with weight get their largest-remainder share; within a section the items are
-    spread over bullets and prefer unseen items, then items missed long ago. Reproducible for a
-    given `rng` seed. Raises BankTooSmall (with the per-section counts) if it cannot be filled.
+    spread over bullets and prefer unseen items, then items missed long ago; a form holds at
+    most one item of a family. Reproducible for a given `rng` seed. Raises BankTooSmall (with
+    the per-section counts) if it cannot be filled.
     """
     if n < 1:
         raise ValueError("a form needs at least one question")
@@ -149,11 +174,12 @@ def assemble_form(
     for item in items:
         if item.section in weights:
             by_section[item.section].append(item)
-    plan = plan_sections(n, weights, {s: len(v) for s, v in by_section.items()})
+    plan = plan_sections(n, weights, {s: distinct_count(v) for s, v in by_section.items()})
     chosen: list[Item] = []
+    taken: set[str] = set()
     for section in weights:
         if plan.get(section):
-            chosen += _pick_section(by_section[section], plan[section], history, rng)
+            chosen += _pick_section(by_section[section], plan[section], history, rng, taken)
     return spread_keys(chosen, rng)
 
 

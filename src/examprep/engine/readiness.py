@@ -115,8 +115,9 @@ def estimate_readiness(
 ) -> ReadinessEstimate:
     """P(number-correct >= cut) on a form with `allocation` items per section.
 
-    `with_slopes` also computes how P(pass) moves per 0.1 of each section's ability (used to
-    rank what to study next; it roughly doubles the cost).
+    `with_slopes` also computes how P(pass) moves per 0.1 of each section's ability (an
+    optional diagnostic: it vanishes in the tails, so study-next ranks by score gain instead;
+    it roughly doubles the cost).
     """
     n_total = sum(allocation.values())
     log_prior_d = -0.5 * (D / section_sd) ** 2
@@ -184,6 +185,36 @@ def estimate_readiness(
         n=n_total,
         p_pass_at=p_pass_at,
     )
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """When a P(pass) figure says something: before that, it is withheld.
+
+    Shown once the posterior SD of general ability is at most `max_sd` (about 20 answers to
+    random bank items, fewer adaptive ones), or, after `min_answers`, once the pass/fail
+    picture is clear (P(pass) below `clear_margin` or above 1 - `clear_margin`). The placement
+    test (selection.StopRule) stops on a stricter version of the same conditions, so a finished
+    placement test always gives a figure.
+    """
+
+    min_answers: int = 8
+    max_sd: float = 0.60
+    clear_margin: float = 0.10
+
+    def missing(self, answers: float, sd: float, p_pass: float) -> str | None:
+        """None when P(pass) may be shown; otherwise what the estimate still lacks."""
+        if answers >= self.min_answers and (
+            sd <= self.max_sd or p_pass < self.clear_margin or p_pass > 1 - self.clear_margin
+        ):
+            return None
+        have = f"ability known to ±{sd:.2f} from {answers:g} answers"
+        if answers < self.min_answers:
+            return f"{have}; a P(pass) needs at least {self.min_answers} answers"
+        return f"{have}; a P(pass) needs ±{self.max_sd:.2f} or a clear pass/fail picture"
+
+
+EVIDENCE = EvidenceRule()
 
 
 def cut_score(n: int, pass_mark: float) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +18,7 @@ class Candidate:
     id: str
     section: str
     params: ItemParams
+    family: str | None = None
 
 
 def section_targets(
@@ -52,9 +53,18 @@ def next_item(
     exclude: set[str],
     rng: random.Random,
     top: int = 5,
+    asked_families: Collection[str] = (),
 ) -> Candidate | None:
-    """Pick the next item: the neediest section, then randomly among its `top` most informative."""
-    pool = [c for c in candidates if c.id not in exclude]
+    """Pick the next item: the neediest section, then randomly among its `top` most informative.
+
+    Items in `exclude`, and items of a family in `asked_families` (one of its items was already
+    asked in this session), are not candidates.
+    """
+    pool = [
+        c
+        for c in candidates
+        if c.id not in exclude and (c.family is None or c.family not in asked_families)
+    ]
     if not pool:
         return None
     section = choose_section(targets, asked, {c.section for c in pool})

@@ -87,7 +87,7 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
             pending = next(i for i in range(1, len(form) + 1) if i not in state.answers)
             raise Conflict(f"answer question {pending} of attempt {attempt_id} first")
         params = {**prior_table(pack), **stored_params(session, pack)}
-        responses = learner_responses(session, learner_id(ctx, session))
+        responses = learner_responses(session, pack, learner_id(ctx, session), now)
         readiness = estimate_readiness(pack, responses, params, now=now, pass_mark=mark)
         asked = len(form)
         if attempt.mode == "diagnostic" and DIAGNOSTIC.done(asked, readiness.se, readiness.p_pass):
@@ -95,8 +95,13 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
         recent = {item for item, _, at in responses if now - at < dt.timedelta(days=RECENT_DAYS)}
         exclude = recent | {f.item_id for f in form}
         candidates = [
-            Candidate(q.id, q.section, params[q.id]) for q in pack.questions if not q.generated
+            Candidate(q.id, q.section, params[q.id], q.family)
+            for q in pack.questions
+            if not q.generated
         ]
+        asked_families = {
+            family for f in form if (family := pack.question(f.item_id).family) is not None
+        }
         abilities = {s: e.theta for s, e in readiness.by_section.items()}
         cut_theta = theta_for_score([params[c.id] for c in candidates], mark)
         targets = section_targets({s.id: s.weight for s in pack.sections}, abilities, cut_theta)
@@ -105,7 +110,15 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
             section = pack.question(f.item_id).section
             asked_by_section[section] = asked_by_section.get(section, 0) + 1
         rng = random.Random(attempt.seed + asked)
-        pick = next_item(candidates, abilities, targets, asked_by_section, exclude, rng)
+        pick = next_item(
+            candidates,
+            abilities,
+            targets,
+            asked_by_section,
+            exclude,
+            rng,
+            asked_families=asked_families,
+        )
         if pick is None:
             return Step(attempt_id, None, asked, readiness, "no unasked questions are left")
         [placed] = spread_keys([item_of(pack.question(pick.id))], rng)
@@ -135,5 +148,5 @@ def finish(ctx: Context, attempt_id: int) -> Readiness:
         if attempt.finished_at is None:
             finish_attempt(attempt, now)
         params = stored_params(session, ctx.pack)
-        responses = learner_responses(session, learner_id(ctx, session))
+        responses = learner_responses(session, ctx.pack, learner_id(ctx, session), now)
     return estimate_readiness(ctx.pack, responses, params, now=now, pass_mark=mark)

@@ -30,6 +30,8 @@ def record_elo(
 
     prior = prior_params(question.difficulty, len(question.options), question.choose)
     row = get_item_param(session, pack_id, question.id, lock=True)
+    if row is not None and (row.revision or 1) != question.revision:
+        row = None  # fitted to an older text: the new revision starts from its prior
     if row is not None and row.method == "mml":
         return  # batch calibration owns this item until the next `examprep calibrate`
     b, n_item = (row.b, row.n) if row is not None else (prior.b, 0)
@@ -47,6 +49,7 @@ def record_elo(
         n=n_item + 1,
         method="elo",
         now=now,
+        revision=question.revision,
     )
     put_setting(session, lid, "elo", {"theta": new_theta, "n": int(n_learner) + 1}, now)
 
@@ -60,23 +63,33 @@ class CalibrationReport:
 
 
 def calibrate_bank(ctx: Context) -> CalibrationReport:
-    """Re-fit every item from all stored responses (all learners) and store the parameters."""
-    from examprep.store.params import all_answers, upsert_item_param
+    """Re-fit every item from all learners' evidence (final answers to current revisions)."""
+    from examprep.services.evidence import final_answers
+    from examprep.store.params import upsert_item_param
 
     pack = ctx.pack
-    known = {q.id for q in pack.questions}
+    revisions = {q.id: q.revision for q in pack.questions}
     now = ctx.now()
     with ctx.transaction() as session:
         rows = [
-            (str(r.learner_id), r.item_id, bool(r.correct))
-            for r in all_answers(session)
-            if r.item_id in known
+            (str(a.learner), a.item_id, a.correct)
+            for a in final_answers(session, pack, now)
+            if a.item_id in revisions
         ]
         fitted: Calibration = calibrate(pack, rows)
         for item, count in fitted.counts.items():
             p = fitted[item]
             upsert_item_param(
-                session, pack.id, item, a=p.a, b=p.b, c=p.c, n=count, method="mml", now=now
+                session,
+                pack.id,
+                item,
+                a=p.a,
+                b=p.b,
+                c=p.c,
+                n=count,
+                method="mml",
+                now=now,
+                revision=revisions[item],
             )
     return CalibrationReport(
         responses=len(rows),
@@ -121,7 +134,9 @@ def _parse_rows(path: Path) -> list[tuple[int, dict[str, object]]]:
     raise InvalidInput(f"{path}: expected a .csv or .jsonl file")
 
 
-def _check_row(row: dict[str, object], known: set[str]) -> tuple[str, str, bool, dt.datetime] | str:
+def _check_row(
+    row: dict[str, object], known: dict[str, int]
+) -> tuple[str, str, bool, dt.datetime, int] | str:
     if "__error__" in row:
         return str(row["__error__"])
     learner = str(row.get("learner") or "").strip()
@@ -149,19 +164,31 @@ def _check_row(row: dict[str, object], known: set[str]) -> tuple[str, str, bool,
         return f"answered_at {when!r} is not ISO-8601"
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.UTC)
-    return learner, item, correct, at
+    raw_revision = row.get("revision")
+    if raw_revision in (None, ""):
+        return learner, item, correct, at, known[item]  # a log of the pack as it is now
+    try:
+        revision = int(str(raw_revision))
+    except ValueError:
+        return f"revision must be a whole number, got {raw_revision!r}"
+    if revision < 1:
+        return f"revision must be at least 1, got {revision}"
+    return learner, item, correct, at, revision
 
 
 def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> ImportReport:
-    """Load an external response log (learner, item, correct, answered_at) in one transaction.
+    """Load an external response log (learner, item, correct, answered_at[, revision]).
+
+    A row without a revision is taken to answer the item's current revision. All in one
+    transaction.
 
     Every row is checked first; if any is invalid nothing is imported, unless `skip_invalid`.
     """
     from examprep.store.attempts import append_event, create_attempt
     from examprep.store.learners import get_or_create_learner
 
-    known = {q.id for q in ctx.pack.questions}
-    good: list[tuple[str, str, bool, dt.datetime]] = []
+    known = {q.id: q.revision for q in ctx.pack.questions}
+    good: list[tuple[str, str, bool, dt.datetime, int]] = []
     bad: list[str] = []
     for line, row in _parse_rows(path):
         checked = _check_row(row, known)
@@ -173,9 +200,9 @@ def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> Im
         shown = "\n".join(bad[:20]) + (f"\n... and {len(bad) - 20} more" if len(bad) > 20 else "")
         raise InvalidInput(f"{len(bad)} invalid row(s); nothing was imported:\n{shown}")
     now = ctx.now()
-    learners: dict[str, list[tuple[str, bool, dt.datetime]]] = {}
-    for learner, item, correct, at in good:
-        learners.setdefault(learner, []).append((item, correct, at))
+    learners: dict[str, list[tuple[str, bool, dt.datetime, int]]] = {}
+    for learner, item, correct, at, revision in good:
+        learners.setdefault(learner, []).append((item, correct, at, revision))
     with ctx.transaction() as session:
         for name, rows in learners.items():
             lid = get_or_create_learner(session, name, now).id
@@ -186,13 +213,13 @@ def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> Im
                 pack_id=ctx.pack.id,
                 mode="import",
                 seed=0,
-                form=[{"item": item, "order": []} for item, _, _ in rows],
+                form=[{"item": item, "order": []} for item, _, _, _ in rows],
                 started_at=rows[0][2],
                 deadline=None,
                 pass_mark=None,
             )
             attempt.finished_at = rows[-1][2]
-            for position, (item, correct, at) in enumerate(rows, 1):
+            for position, (item, correct, at, revision) in enumerate(rows, 1):
                 append_event(
                     session,
                     attempt,
@@ -202,5 +229,6 @@ def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> Im
                     at=at,
                     choice=None,
                     correct=correct,
+                    revision=revision,
                 )
     return ImportReport(imported=len(good), skipped=bad, learners=len(learners))

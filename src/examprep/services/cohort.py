@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from examprep.content.loader import Pack
-    from examprep.store.tables import ResponseRow
+    from examprep.engine.evidence import Answer
 
 MIN_FOR_DISCRIMINATION = 5  # fewer learners than this: no correlation worth showing
 SUSPECT_DISCRIMINATION = 0.0  # strong learners miss it more than weak ones: a wrong key?
@@ -25,10 +25,11 @@ SUSPECT_MIN_ANSWERS = 10
 class LearnerStanding:
     name: str
     answers: int
-    p_pass: float
+    p_pass: float | None  # None while the learner's evidence is too thin (see `withheld`)
     low: float
     high: float
     sections: dict[str, float]  # section id -> ability (theta)
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,10 @@ def _require_instructor(ctx: Context, session: Session) -> None:
 
 def cohort(ctx: Context) -> Cohort:
     """Readiness of every learner who answered, and statistics of every answered question."""
+    from examprep.services.evidence import final_answers
     from examprep.services.model import estimate_readiness
     from examprep.services.readiness import stored_params
     from examprep.store.accounts import all_learners
-    from examprep.store.params import all_answers
 
     pack = ctx.pack
     now = ctx.now()
@@ -71,24 +72,25 @@ def cohort(ctx: Context) -> Cohort:
     with ctx.transaction() as session:
         _require_instructor(ctx, session)
         names = {r.id: r.name for r in all_learners(session)}
-        rows = [r for r in all_answers(session) if r.item_id in known]
+        rows = [a for a in final_answers(session, pack, now) if a.item_id in known]
         params = stored_params(session, pack)
-    by_learner: dict[int, list[ResponseRow]] = defaultdict(list)
+    by_learner: dict[int, list[Answer]] = defaultdict(list)
     for row in rows:
-        by_learner[row.learner_id].append(row)
+        by_learner[row.learner].append(row)
     learners = []
     for lid, answers in sorted(by_learner.items(), key=lambda kv: names.get(kv[0], "")):
-        triples = [(r.item_id, bool(r.correct), r.answered_at) for r in answers]
+        triples = [(r.item_id, r.correct, r.at) for r in answers]
         ready = estimate_readiness(pack, triples, params, now=now, pass_mark=pack.meta.pass_mark)
         sections = {s: e.theta for s, e in ready.by_section.items()}
         learners.append(
             LearnerStanding(
                 names.get(lid, str(lid)),
                 len(answers),
-                ready.p_pass,
+                ready.shown_p_pass,
                 ready.low,
                 ready.high,
                 sections,
+                ready.withheld,
             )
         )
     return Cohort(
@@ -99,26 +101,26 @@ def cohort(ctx: Context) -> Cohort:
     )
 
 
-def item_statistics(pack: Pack, rows: list[ResponseRow]) -> list[ItemStats]:
+def item_statistics(pack: Pack, rows: list[Answer]) -> list[ItemStats]:
     """Facility, discrimination and option shares from each learner's latest answer per item."""
-    latest: dict[tuple[int, str], ResponseRow] = {}
+    latest: dict[tuple[int, str], Answer] = {}
     for row in rows:  # oldest first: later answers replace earlier ones
-        latest[(row.learner_id, row.item_id)] = row
+        latest[(row.learner, row.item_id)] = row
     score: dict[int, list[int]] = defaultdict(list)
     for (lid, _), row in latest.items():
-        score[lid].append(int(bool(row.correct)))
-    by_item: dict[str, list[ResponseRow]] = defaultdict(list)
+        score[lid].append(int(row.correct))
+    by_item: dict[str, list[Answer]] = defaultdict(list)
     for (_, item), row in latest.items():
         by_item[item].append(row)
     stats = []
     for item, answers in sorted(by_item.items()):
         question = pack.question(item)
-        right = [int(bool(r.correct)) for r in answers]
-        rest = [_rest_share(score[r.learner_id], int(bool(r.correct))) for r in answers]
+        right = [int(r.correct) for r in answers]
+        rest = [_rest_share(score[r.learner], int(r.correct)) for r in answers]
         disc = _correlation(right, rest) if len(answers) >= MIN_FOR_DISCRIMINATION else None
         chosen: dict[int, int] = defaultdict(int)
         for r in answers:
-            for index in r.choice or []:
+            for index in r.choice:
                 chosen[int(index)] += 1
         shares = [
             ("ABCDEFGH"[i], chosen[i] / len(answers), o.correct)

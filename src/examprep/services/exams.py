@@ -45,6 +45,7 @@ def item_of(question: Question) -> Item:
         bullet=question.covers[0],
         n_options=len(question.options),
         key=question.key,
+        family=question.family,
     )
 
 
@@ -65,13 +66,17 @@ def status_of(attempt: AttemptRow, now: dt.datetime) -> str:
     return "open"
 
 
-def history_of(session: Session, learner_id: int) -> dict[str, Seen]:
-    """Each item's last answer by this learner (for preferring unseen and missed items)."""
-    from examprep.store.attempts import learner_answers
+def history_of(session: Session, pack: Pack, learner_id: int, now: dt.datetime) -> dict[str, Seen]:
+    """Each item's last counted answer (for preferring unseen and missed items).
+
+    Read through the evidence rule, so an open exam's answers reveal nothing (a "missed"
+    practice filter would otherwise show which of them are wrong).
+    """
+    from examprep.services.evidence import final_answers
 
     seen: dict[str, Seen] = {}
-    for row in learner_answers(session, learner_id):
-        seen[row.item_id] = Seen(last_answered=row.answered_at, last_correct=bool(row.correct))
+    for a in final_answers(session, pack, now, learner_id=learner_id):
+        seen[a.item_id] = Seen(last_answered=a.at, last_correct=a.correct)
     return seen
 
 
@@ -203,7 +208,9 @@ def start_exam(
         lid = learner_id(ctx, session)
         bank = [item_of(q) for q in pack.questions if not q.generated]
         try:
-            form = assemble_form(bank, weights, n, history_of(session, lid), random.Random(seed))
+            form = assemble_form(
+                bank, weights, n, history_of(session, pack, lid, now), random.Random(seed)
+            )
         except BankTooSmall as exc:
             raise InvalidInput(_shortfall_message(exc, pack, weights, n)) from None
         limit = minutes or scaled_minutes(pack.meta.minutes, pack.meta.questions.default, n)
@@ -300,6 +307,7 @@ def answer(ctx: Context, attempt_id: int, position: int, choices: str) -> bool:
             choice=list(authored),
             correct=right,
             elapsed_ms=_elapsed_ms(session, attempt, now),
+            revision=question.revision,
         )
         if attempt.mode != "exam":  # exams update the model once, with the final answers
             learn_from(session, ctx, attempt.learner_id, [(question.id, right)], now)

@@ -50,11 +50,27 @@ class Calibration(Mapping[str, ItemParams]):
         return len(self.params)
 
 
-def _rows(log: Iterable[Sequence[Any]]) -> Iterator[tuple[str, str, bool]]:
+def _rows(log: Iterable[Sequence[Any]], pack: Pack) -> Iterator[tuple[str, str, bool]]:
+    revisions = {q.id: q.revision for q in pack.questions}
     for n, row in enumerate(log, 1):
         if len(row) < 3:
-            raise InvalidInput(f"response {n}: expected (learner, item, correct[, answered_at])")
-        yield str(row[0]), str(row[1]), _as_bool(row[2], n)
+            raise InvalidInput(
+                f"response {n}: expected (learner, item, correct[, answered_at[, revision]])"
+            )
+        item = str(row[1])
+        if len(row) > 4 and _as_revision(row[4], n) != revisions.get(item):
+            continue  # an answer to another text of the item
+        yield str(row[0]), item, _as_bool(row[2], n)
+
+
+def _as_revision(value: object, n: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and int(value) >= 1:
+        return int(value)
+    raise InvalidInput(f"response {n}: revision must be a whole number >= 1, got {value!r}")
 
 
 def _as_bool(value: object, n: int) -> bool:
@@ -68,13 +84,16 @@ def _as_bool(value: object, n: int) -> bool:
 
 
 def calibrate(pack: Pack, log: Iterable[Sequence[Any]]) -> Calibration:
-    """Fit 3PL a and b (c fixed at the guessing floor) from (learner, item, correct[, at]) rows.
+    """Fit 3PL a and b (c fixed at the guessing floor) from (learner, item, correct[, at[,
+    revision]]) rows.
 
-    Items without responses keep their prior; rows for items not in the pack are ignored.
-    Items with near-zero or negative discrimination are listed in `.suspect` (wrong key?).
+    Items without responses keep their prior; rows for items not in the pack, and rows that
+    give a revision other than the item's current one, are ignored. Give final answers only
+    (one per exam question; see docs/architecture.md, "Evidence"). Items with near-zero or
+    negative discrimination are listed in `.suspect` (wrong key?).
     """
     priors = prior_table(pack)
-    fitted = calibrate_items(list(_rows(log)), priors)
+    fitted = calibrate_items(list(_rows(log, pack)), priors)
     return Calibration(params=fitted.params, counts=fitted.counts, suspect=fitted.suspect)
 
 
@@ -101,11 +120,18 @@ class Readiness:
     responses: int
     slopes: dict[str, float] = field(default_factory=dict)
     at_marks: dict[float, float] = field(default_factory=dict)  # other pass marks -> P(pass)
+    # Why P(pass) is not worth showing yet (engine.readiness.EVIDENCE), or None when it is.
+    withheld: str | None = None
+
+    @property
+    def shown_p_pass(self) -> float | None:
+        """P(pass) when there is enough evidence to show it, else None."""
+        return None if self.withheld else self.p_pass
 
 
-def _parse_response(row: Sequence[Any], n: int) -> tuple[str, bool, dt.datetime | None]:
+def _parse_response(row: Sequence[Any], n: int) -> tuple[str, bool, dt.datetime | None, int | None]:
     if len(row) < 2:
-        raise InvalidInput(f"response {n}: expected (item_id, correct[, answered_at])")
+        raise InvalidInput(f"response {n}: expected (item_id, correct[, answered_at[, revision]])")
     at = row[2] if len(row) > 2 else None
     if isinstance(at, str):
         at = dt.datetime.fromisoformat(at)
@@ -113,7 +139,22 @@ def _parse_response(row: Sequence[Any], n: int) -> tuple[str, bool, dt.datetime 
         raise InvalidInput(f"response {n}: answered_at must be a datetime or ISO-8601 text")
     if isinstance(at, dt.datetime) and at.tzinfo is None:
         at = at.replace(tzinfo=dt.UTC)
-    return str(row[0]), _as_bool(row[1], n), at
+    revision = _as_revision(row[3], n) if len(row) > 3 else None
+    return str(row[0]), _as_bool(row[1], n), at, revision
+
+
+def _family_weights(pack: Pack, answered: Iterable[str]) -> dict[str, float]:
+    """1 / (distinct answered items of the item's family): a family counts as one item."""
+    family_of = {q.id: q.family for q in pack.questions if q.family}
+    members: dict[str, set[str]] = defaultdict(set)
+    for item in answered:
+        if item in family_of:
+            members[family_of[item]].add(item)
+    return {
+        item: 1.0 / len(members[family])
+        for item, family in family_of.items()
+        if item in members[family]
+    }
 
 
 def estimate_readiness(
@@ -127,35 +168,41 @@ def estimate_readiness(
     with_slopes: bool = False,
     other_marks: Sequence[float] = (),
 ) -> Readiness:
-    """P(pass) on a blueprint-weighted form of the pack's length, from (item, correct[, at]) rows.
+    """P(pass) on a blueprint-weighted form of the pack's length, from (item, correct[, at[,
+    revision]]) rows.
 
     Responses older than `now` are down-weighted with a half-life of HALF_LIFE_DAYS (28 days);
-    responses without a time count fully. Unknown items are ignored.
+    responses without a time count fully. Unknown items, and rows that give a revision other
+    than the item's current one, are ignored. Items of one `family` share one item's weight.
+    `withheld` says why P(pass) should not be shown yet (too little evidence), or is None.
     """
     import numpy as np
 
-    from examprep.engine.readiness import SectionBank, cut_score
+    from examprep.engine.readiness import EVIDENCE, SectionBank, cut_score
     from examprep.engine.readiness import estimate_readiness as compute
 
     params = dict(prior_table(pack))
     if item_params:
         params.update({k: v for k, v in item_params.items() if k in params})
     section_of = {q.id: q.section for q in pack.questions}
+    revision_of = {q.id: q.revision for q in pack.questions}
     now = now or dt.datetime.now(dt.UTC)
     # Repeated answers to one item with one outcome add up: one weighted observation each.
     weights: dict[tuple[str, bool], float] = defaultdict(float)
     answered: dict[str, int] = defaultdict(int)
     count = 0
     for n, row in enumerate(responses, 1):
-        item, correct, at = _parse_response(row, n)
-        if item not in params:
+        item, correct, at, revision = _parse_response(row, n)
+        if item not in params or revision not in (None, revision_of[item]):
             continue
         age = (now - at).total_seconds() / 86400 if at is not None else 0.0
         weights[(item, correct)] += recency_weight(age)
         answered[section_of[item]] += 1
         count += 1
+    family = _family_weights(pack, (item for item, _ in weights))
     observations: dict[str, list[Observation]] = defaultdict(list)
     for (item, correct), weight in weights.items():
+        weight *= family.get(item, 1.0)
         observations[section_of[item]].append(Observation(params[item], correct, weight))
     ids_by_section: dict[str, list[str]] = defaultdict(list)
     for q in pack.questions:
@@ -204,4 +251,5 @@ def estimate_readiness(
         responses=count,
         slopes=est.slopes,
         at_marks={m: est.p_pass_at[c] for m, c in cuts.items()},
+        withheld=EVIDENCE.missing(count, est.se, est.p_pass),
     )

@@ -22,13 +22,14 @@ class Overview:
     database: str
     attempts: int
     answers: int
-    p_pass: float
+    p_pass: float | None  # None while there is too little evidence (see `withheld`)
     low: float
     high: float
     pass_mark: float
     due_reviews: int
     days_to_exam: int | None
     study_next: list[StudyTip]
+    withheld: str | None = None
 
 
 def overview(settings: Settings | None = None) -> Overview:
@@ -54,13 +55,14 @@ def overview(settings: Settings | None = None) -> Overview:
             database=describe_database(ctx.settings),
             attempts=len(history(ctx)),
             answers=report.now.responses,
-            p_pass=report.now.p_pass,
+            p_pass=report.now.shown_p_pass,
             low=report.now.low,
             high=report.now.high,
             pass_mark=report.now.pass_mark,
             due_reviews=len(due_reviews(ctx, new_cards=0)),
             days_to_exam=config.days_to_exam(ctx.now().date()),
             study_next=report.study_next[:3],
+            withheld=report.withheld,
         )
     finally:
         ctx.close()

@@ -62,7 +62,7 @@ def start_practice(ctx: Context, filters: PracticeFilter, seed: int | None = Non
     now = ctx.now()
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
-        history = history_of(session, lid)
+        history = history_of(session, pack, lid, now)
         items = [item_of(q) for q in questions]
         if filters.unseen:
             items = [i for i in items if i.id not in history]

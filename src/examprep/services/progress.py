@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 FORMAT = "examprep-progress"
-VERSION = 1
+VERSION = 2  # 2 added `revision` to answer events; version 1 files are read as revision 1
 
 Uid = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -48,6 +48,7 @@ class EventData(_Model):
     correct: bool | None
     elapsed_ms: int | None
     at: AwareDatetime
+    revision: Annotated[int, Field(ge=1)] | None = None  # the item revision answered (v2)
 
 
 class AttemptData(_Model):
@@ -79,10 +80,10 @@ class ReviewData(_Model):
 
 
 class ProgressFile(_Model):
-    """Version 1 of the progress file."""
+    """Versions 1 and 2 of the progress file (2 adds `revision` to answer events)."""
 
     format: Literal["examprep-progress"]
-    version: Literal[1]
+    version: Literal[1, 2]
     learner: LearnerData
     settings: list[SettingData]
     attempts: list[AttemptData]
@@ -120,7 +121,8 @@ def _attempts(session: Session, lid: int) -> list[AttemptData]:
         events.setdefault(e.attempt_id, []).append(
             EventData(uid=e.uid, position=e.position, item_id=e.item_id, event=e.event,
                       choice=e.choice, correct=e.correct, elapsed_ms=e.elapsed_ms,
-                      at=e.answered_at)
+                      at=e.answered_at,
+                      revision=(e.revision or 1) if e.event == "answer" else e.revision)
         )  # fmt: skip
     return [
         AttemptData(uid=a.uid, pack_id=a.pack_id, mode=a.mode, seed=a.seed, form=a.form,
@@ -300,6 +302,8 @@ def _merge_attempts(
                 raise _foreign(path, "response", event.uid)
             if owner is None:
                 fields = event.model_dump(exclude={"at"}) | {"answered_at": event.at}
+                if event.event == "answer" and event.revision is None:
+                    fields["revision"] = 1  # a version 1 file: answers from before revisions
                 fresh.append(fields)
         add_events(session, row, fresh)
         counts["events"] += len(fresh)

@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from examprep.engine.irt import ItemParams, p_correct
 from examprep.services.context import Context
 from examprep.services.exams import learner_id
@@ -27,7 +29,9 @@ class StudyTip:
     bullet: str
     text: str
     section: str
-    gain_per_minute: float  # expected gain in P(pass) per minute of practice on this bullet
+    # Expected gain in exam score (share of the form's questions) per minute of practice on
+    # this bullet: its items on the form x mean d P(right) / d theta x ability per minute.
+    score_gain_per_minute: float
     p_correct: float
 
 
@@ -35,33 +39,54 @@ class StudyTip:
 class ReadinessReport:
     now: Readiness
     at_marks: dict[float, float]  # pass mark -> P(pass)
-    history: list[tuple[dt.date, float]]
+    history: list[tuple[dt.date, float]]  # days with enough evidence for a P(pass)
     study_next: list[StudyTip]
     exam_date: dt.date | None
     recall_on_exam_day: float | None
     section_titles: dict[str, str]
 
+    @property
+    def withheld(self) -> str | None:
+        """Why no P(pass) is shown yet (what the estimate needs), or None."""
+        return self.now.withheld
+
 
 def stored_params(session: Session, pack: Pack) -> dict[str, ItemParams]:
-    """Calibrated parameters, and Elo difficulties that enough answers have moved."""
+    """Calibrated parameters, and Elo difficulties that enough answers have moved.
+
+    Parameters fitted to an older revision of an item are ignored: they describe another text.
+    """
     from examprep.store.params import item_params
 
+    revisions = {q.id: q.revision for q in pack.questions}
     out = {}
     for row in item_params(session, pack.id):
+        if (row.revision or 1) != revisions.get(row.item_id):
+            continue
         if row.method == "mml" or (row.method == "elo" and row.n >= ELO_MIN_ANSWERS):
             out[row.item_id] = ItemParams(row.a, row.b, row.c)
     return out
 
 
-def learner_responses(session: Session, lid: int) -> list[tuple[str, bool, dt.datetime]]:
-    from examprep.store.attempts import learner_answers
+def learner_responses(
+    session: Session, pack: Pack, lid: int, now: dt.datetime
+) -> list[tuple[str, bool, dt.datetime]]:
+    """The learner's evidence (final answers to current revisions) as (item, correct, at)."""
+    from examprep.services.evidence import final_answers
 
-    return [(r.item_id, bool(r.correct), r.answered_at) for r in learner_answers(session, lid)]
+    return [(a.item_id, a.correct, a.at) for a in final_answers(session, pack, now, learner_id=lid)]
 
 
 def _study_next(
     pack: Pack, result: Readiness, params: dict[str, ItemParams], limit: int
 ) -> list[StudyTip]:
+    """Bullets ranked by the expected gain in exam score from practising them.
+
+    Unlike a gain in P(pass), which vanishes when P(pass) is near 0 or 1, the score gain
+    keeps ranking topics: it is large where the learner's ability sits on the steep part of
+    the bullet's items and where the form asks many questions of the bullet.
+    """
+    from examprep.engine.blueprint import allocate
     from examprep.services.model import prior_table
 
     table = {**prior_table(pack), **params}
@@ -70,23 +95,32 @@ def _study_next(
     for q in pack.questions:
         by_bullet[q.covers[0]].append(table[q.id])
         section_size[q.section] += 1
+    weights = {s.id: s.weight for s in pack.sections if section_size[s.id]}
+    on_form = allocate(result.questions, weights) if weights else {}
     tips = []
     for section in pack.sections:
-        slope = result.slopes.get(section.id, 0.0) / 0.1  # d P(pass) / d theta
         theta = result.by_section.get(section.id)
-        if theta is None or section_size[section.id] == 0:
+        if theta is None or not on_form.get(section.id):
             continue
         for bullet in section.bullets:
             items = by_bullet.get(bullet.id, [])
             if not items:
                 continue
-            p = sum(float(p_correct(theta.theta, i.a, i.b, i.c)) for i in items) / len(items)
-            share = len(items) / section_size[section.id]
-            gain = slope * LEARNING_PER_QUESTION * (1 - p) * share * len(section.bullets)
+            a, b, c = (np.array(v) for v in zip(*((i.a, i.b, i.c) for i in items), strict=True))
+            p = p_correct(theta.theta, a, b, c)
+            slope = float(np.mean(a * (p - c) * (1 - p) / (1 - c)))  # d P(right) / d theta
+            items_on_form = on_form[section.id] * len(items) / section_size[section.id]
+            per_question = items_on_form * slope * LEARNING_PER_QUESTION / result.questions
             tips.append(
-                StudyTip(bullet.id, bullet.text, section.id, gain / MINUTES_PER_QUESTION, p)
+                StudyTip(
+                    bullet.id,
+                    bullet.text,
+                    section.id,
+                    per_question / MINUTES_PER_QUESTION,
+                    float(np.mean(p)),
+                )
             )
-    return sorted(tips, key=lambda t: -t.gain_per_minute)[:limit]
+    return sorted(tips, key=lambda t: (-t.score_gain_per_minute, t.bullet))[:limit]
 
 
 def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
@@ -100,15 +134,9 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
         params = stored_params(session, pack)
-        responses = learner_responses(session, lid)
+        responses = learner_responses(session, pack, lid, now)
     result = estimate_readiness(
-        pack,
-        responses,
-        params,
-        now=now,
-        pass_mark=config.pass_mark,
-        with_slopes=True,
-        other_marks=(0.6, 0.7, 0.8),
+        pack, responses, params, now=now, pass_mark=config.pass_mark, other_marks=(0.6, 0.7, 0.8)
     )
     marks = result.at_marks
     days = sorted({at.date() for _, _, at in responses})[-history_points:]
@@ -116,12 +144,9 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
     for day in days:
         end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
         upto = [r for r in responses if r[2] <= end]
-        history.append(
-            (
-                day,
-                estimate_readiness(pack, upto, params, now=end, pass_mark=config.pass_mark).p_pass,
-            )
-        )
+        then = estimate_readiness(pack, upto, params, now=end, pass_mark=config.pass_mark)
+        if then.shown_p_pass is not None:
+            history.append((day, then.shown_p_pass))
     return ReadinessReport(
         now=result,
         at_marks=marks,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from examprep.content.loader import Pack
+    from examprep.engine.attempt import AttemptState
     from examprep.engine.exam import FormItem
     from examprep.store.tables import AttemptRow
 
@@ -73,12 +74,37 @@ def explain(
     )
 
 
+def scored_items(mode: str, form: list[FormItem], state: AttemptState) -> list[FormItem]:
+    """What a score is out of: an exam's every question (unanswered = wrong, as on the real
+    exam); a practice, study or diagnostic session's answered questions only."""
+    if mode == "exam":
+        return form
+    return [f for position, f in enumerate(form, 1) if state.answers.get(position)]
+
+
+def completion(mode: str, status: str, answered: int, asked: int) -> str:
+    """in progress | not finished | finished, as the learner should read the attempt.
+
+    An open exam is "in progress" (and shows no score); a session with no answer, or a
+    practice or placement test closed before its questions were answered, is "not finished".
+    A study session ends whenever the learner likes, so it is finished once it has answers.
+    """
+    if mode == "exam":
+        return "in progress" if status == "open" else "finished"
+    if answered == 0:
+        return "not finished"
+    if status == "open":
+        return "in progress"
+    return "not finished" if answered < asked and mode != "study" else "finished"
+
+
 def _result(ctx: Context, session: Session, attempt: AttemptRow) -> ExamResult:
     pack = ctx.pack
     form = form_of(attempt)
     assert attempt.finished_at is not None
     state = state_of(session, attempt, attempt.finished_at)
-    items = [item_of(pack.question(f.item_id)) for f in form]
+    scored = scored_items(attempt.mode, form, state)
+    items = [item_of(pack.question(f.item_id)) for f in scored]
     answers = {form[p - 1].item_id: choice for p, choice in state.answers.items() if choice}
     score = score_form(items, answers, [s.id for s in pack.sections])
     titles = {s.id: s.title for s in pack.sections}
@@ -120,6 +146,9 @@ def _result(ctx: Context, session: Session, attempt: AttemptRow) -> ExamResult:
         weakest=weakest,
         questions=questions,
         previous=_previous(ctx, session, attempt),
+        completion=completion(
+            attempt.mode, "finished", sum(1 for c in state.answers.values() if c), len(form)
+        ),
     )
 
 
@@ -148,7 +177,9 @@ def _previous(ctx: Context, session: Session, attempt: AttemptRow) -> list[PastS
             for p, choice in state.answers.items()
             if form[p - 1].item_id in items and set(choice) == set(items[form[p - 1].item_id].key)
         )
-        past.append(PastScore(other.id, other.finished_at, right, len(form)))
+        out_of = len(scored_items(other.mode, form, state))
+        if out_of:  # a session without answers has no score to compare with
+            past.append(PastScore(other.id, other.finished_at, right, out_of))
     return past
 
 
@@ -160,12 +191,22 @@ def _known(pack: Pack, item_id: str) -> bool:
     return True
 
 
-def _finish(ctx: Context, session: Session, attempt: AttemptRow, now: dt.datetime) -> None:
-    """Close an attempt: at `now`, or at its deadline if that has passed (auto-submit)."""
+def _close(ctx: Context, session: Session, attempt: AttemptRow, now: dt.datetime) -> ExamResult:
+    """Close an attempt: at `now`, or at its deadline if that has passed (auto-submit).
+
+    An exam's final answers reach the learner model here, once (Elo steps, missed questions
+    to review), whether the learner submitted or the deadline did.
+    """
     from examprep.store.attempts import finish_attempt
 
     end = now if attempt.deadline is None else min(now, attempt.deadline)
     finish_attempt(attempt, end)
+    session.flush()
+    done = _result(ctx, session, attempt)
+    if attempt.mode == "exam":
+        outcomes = [(q.id, q.correct) for q in done.questions if q.chosen]
+        learn_from(session, ctx, attempt.learner_id, outcomes, now)
+    return done
 
 
 def submit(ctx: Context, attempt_id: int) -> ExamResult:
@@ -177,13 +218,7 @@ def submit(ctx: Context, attempt_id: int) -> ExamResult:
             raise Conflict(
                 f"attempt {attempt_id} was already submitted; see `examprep review {attempt_id}`"
             )
-        _finish(ctx, session, attempt, now)
-        session.flush()
-        done = _result(ctx, session, attempt)
-        if attempt.mode == "exam":
-            outcomes = [(q.id, q.correct) for q in done.questions if q.chosen]
-            learn_from(session, ctx, attempt.learner_id, outcomes, now)
-        return done
+        return _close(ctx, session, attempt, now)
 
 
 def result(ctx: Context, attempt_id: int) -> ExamResult:
@@ -195,8 +230,7 @@ def result(ctx: Context, attempt_id: int) -> ExamResult:
         if status == "open":
             raise Conflict(f"attempt {attempt_id} is still in progress; submit it first")
         if status == "expired":
-            _finish(ctx, session, attempt, now)
-            session.flush()
+            return _close(ctx, session, attempt, now)
         return _result(ctx, session, attempt)
 
 
@@ -214,6 +248,37 @@ def latest_finished(ctx: Context) -> int | None:
         return max(done, key=lambda a: (a.finished_at, a.id)).id if done else None
 
 
+def _history_line(
+    pack: Pack, session: Session, attempt: AttemptRow, now: dt.datetime
+) -> HistoryLine:
+    """An attempt's line: no score for an exam in progress or a session without answers."""
+    status = status_of(attempt, now)
+    full = form_of(attempt)
+    state = state_of(session, attempt, attempt.finished_at or now)
+    answered = sum(1 for choice in state.answers.values() if choice)
+    done = completion(attempt.mode, status, answered, len(full))
+    scored = [f for f in scored_items(attempt.mode, full, state) if _known(pack, f.item_id)]
+    hidden = (attempt.mode == "exam" and status == "open") or not scored
+    items = [item_of(pack.question(f.item_id)) for f in scored]
+    answers = {full[p - 1].item_id: c for p, c in state.answers.items() if c}
+    score = score_form(items, answers, [s.id for s in pack.sections])
+    return HistoryLine(
+        attempt=attempt.id,
+        mode=attempt.mode,
+        started_at=attempt.started_at,
+        finished_at=attempt.finished_at,
+        status=status,
+        correct=None if hidden else score.overall.correct,
+        total=len(full) if attempt.mode == "exam" else len(scored),
+        sections={}
+        if hidden
+        else {s: (t.correct, t.total) for s, t in score.sections.items() if t.total},
+        completion=done,
+        asked=len(full),
+        answered=answered,
+    )
+
+
 def history(ctx: Context) -> list[HistoryLine]:
     """Every attempt of the learner on this pack, oldest first, with per-section scores."""
     from examprep.store.attempts import list_attempts
@@ -224,23 +289,5 @@ def history(ctx: Context) -> list[HistoryLine]:
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
         for attempt in list_attempts(session, lid, modes=MODES, pack_id=pack.id):
-            form = [f for f in form_of(attempt) if _known(pack, f.item_id)]
-            state = state_of(session, attempt, attempt.finished_at or now)
-            items = [item_of(pack.question(f.item_id)) for f in form]
-            answers = {form_of(attempt)[p - 1].item_id: c for p, c in state.answers.items() if c}
-            score = score_form(items, answers, [s.id for s in pack.sections])
-            lines.append(
-                HistoryLine(
-                    attempt=attempt.id,
-                    mode=attempt.mode,
-                    started_at=attempt.started_at,
-                    finished_at=attempt.finished_at,
-                    status=status_of(attempt, now),
-                    correct=score.overall.correct,
-                    total=score.overall.total,
-                    sections={
-                        s: (t.correct, t.total) for s, t in score.sections.items() if t.total
-                    },
-                )
-            )
+            lines.append(_history_line(pack, session, attempt, now))
     return lines

@@ -11,11 +11,12 @@ from examprep.services.readiness import StudyTip, readiness_report
 
 @dataclass(frozen=True)
 class StudySummary:
-    p_pass: float
+    p_pass: float | None  # None while there is too little evidence (see `withheld`)
     low: float
     high: float
     previous: float | None
     next_three: list[StudyTip]
+    withheld: str | None = None
 
 
 def study_summary(ctx: Context) -> StudySummary:
@@ -23,14 +24,17 @@ def study_summary(ctx: Context) -> StudySummary:
     from examprep.store.learners import get_setting, put_setting
 
     report = readiness_report(ctx)
+    shown = report.now.shown_p_pass
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
         previous = get_setting(session, lid, "last_p_pass")
-        put_setting(session, lid, "last_p_pass", round(report.now.p_pass, 6), ctx.now())
+        if shown is not None:
+            put_setting(session, lid, "last_p_pass", round(shown, 6), ctx.now())
     return StudySummary(
-        p_pass=report.now.p_pass,
+        p_pass=shown,
         low=report.now.low,
         high=report.now.high,
         previous=float(previous) if isinstance(previous, int | float) else None,
         next_three=report.study_next[:3],
+        withheld=report.withheld,
     )

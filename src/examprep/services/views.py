@@ -148,12 +148,15 @@ class PastScore:
 
 @dataclass(frozen=True)
 class ExamResult:
+    """A closed attempt, scored: an exam over every question (unanswered = wrong), other
+    sessions over the questions answered (a session with none is "not finished", unscored)."""
+
     attempt: int
     mode: str
     started_at: dt.datetime
     finished_at: dt.datetime
     correct: int
-    total: int
+    total: int  # questions the score is out of (exam: the form; other modes: those answered)
     pass_mark: float
     pass_mark_note: str
     sections: list[ScoreLine]
@@ -161,24 +164,39 @@ class ExamResult:
     weakest: list[ScoreLine]
     questions: list[Feedback]
     previous: list[PastScore]
+    completion: str = "finished"  # finished | not finished
 
     @property
-    def score(self) -> float:
-        return self.correct / self.total if self.total else 0.0
+    def asked(self) -> int:
+        return len(self.questions)
 
     @property
-    def above_assumed_pass_mark(self) -> bool:
+    def answered(self) -> int:
+        return sum(1 for q in self.questions if q.chosen)
+
+    @property
+    def score(self) -> float | None:
+        return self.correct / self.total if self.total else None
+
+    @property
+    def above_assumed_pass_mark(self) -> bool | None:
+        """Only an exam is compared with the pass mark; None for other sessions."""
+        if self.mode != "exam" or self.score is None:
+            return None
         return self.score >= self.pass_mark
 
     def to_json(self) -> dict[str, object]:
         return {
             "attempt": self.attempt,
             "mode": self.mode,
+            "completion": self.completion,
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat(),
             "correct": self.correct,
             "total": self.total,
-            "score": round(self.score, 4),
+            "asked": self.asked,
+            "answered": self.answered,
+            "score": None if self.score is None else round(self.score, 4),
             "pass_mark_assumption": {
                 "pass_mark": self.pass_mark,
                 "note": self.pass_mark_note,
@@ -218,15 +236,21 @@ class ExamResult:
 
 @dataclass(frozen=True)
 class HistoryLine:
+    """One attempt in the history. An open exam shows no score; a session without answers
+    is "not finished" and shows none either."""
+
     attempt: int
     mode: str
     started_at: dt.datetime
     finished_at: dt.datetime | None
-    status: str
-    correct: int
-    total: int
+    status: str  # open | expired | finished (where the attempt's link goes)
+    correct: int | None  # None: no score to show (an exam in progress, nothing answered)
+    total: int  # questions the score is out of (exam: the form; other modes: those answered)
     sections: dict[str, tuple[int, int]]
+    completion: str = "finished"  # in progress | not finished | finished
+    asked: int = 0
+    answered: int = 0
 
     @property
-    def score(self) -> float:
-        return self.correct / self.total if self.total else 0.0
+    def score(self) -> float | None:
+        return None if self.correct is None or not self.total else self.correct / self.total

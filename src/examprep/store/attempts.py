@@ -87,6 +87,7 @@ def append_event(
     choice: list[int] | None = None,
     correct: bool | None = None,
     elapsed_ms: int | None = None,
+    revision: int | None = None,
 ) -> ResponseRow:
     """Record one event (answer, flag, unflag, visit). Rows are never updated or deleted."""
     row = ResponseRow(
@@ -100,6 +101,7 @@ def append_event(
         correct=correct,
         elapsed_ms=elapsed_ms,
         answered_at=at,
+        revision=revision,
     )
     session.add(row)
     session.flush()
@@ -119,12 +121,25 @@ def last_event_time(session: Session, attempt_id: int) -> dt.datetime | None:
     return value
 
 
-def learner_answers(session: Session, learner_id: int) -> list[ResponseRow]:
-    """Every answer event of a learner, oldest first (for history and ability estimates)."""
-    query = select(ResponseRow).where(
-        ResponseRow.learner_id == learner_id, ResponseRow.event == "answer"
+def answer_log(
+    session: Session, *, learner_id: int | None = None, pack_id: str | None = None
+) -> list[tuple[ResponseRow, AttemptRow]]:
+    """Every answer event (of one learner, or of all), with its attempt, in recorded order.
+
+    This is the raw log, answer changes and open exams included: services turn it into
+    evidence (`services.evidence`), never read it directly.
+    """
+    query = (
+        select(ResponseRow, AttemptRow)
+        .join(AttemptRow, AttemptRow.id == ResponseRow.attempt_id)
+        .where(ResponseRow.event == "answer")
     )
-    return list(session.scalars(query.order_by(ResponseRow.answered_at, ResponseRow.id)))
+    if learner_id is not None:
+        query = query.where(ResponseRow.learner_id == learner_id)
+    if pack_id is not None:
+        query = query.where(AttemptRow.pack_id == pack_id)
+    rows = session.execute(query.order_by(ResponseRow.answered_at, ResponseRow.id))
+    return [(response, attempt) for response, attempt in rows]
 
 
 def finish_attempt(attempt: AttemptRow, at: dt.datetime) -> None:

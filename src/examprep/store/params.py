@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from examprep.store.tables import CardStateRow, ItemParamRow, ResponseRow, ReviewLogRow
+from examprep.store.tables import CardStateRow, ItemParamRow, ReviewLogRow
 
 
 def item_params(session: Session, pack_id: str) -> list[ItemParamRow]:
@@ -26,6 +26,7 @@ def upsert_item_param(
     n: int,
     method: str,
     now: dt.datetime,
+    revision: int = 1,
     lock: bool = False,
 ) -> None:
     query = select(ItemParamRow).where(
@@ -37,11 +38,20 @@ def upsert_item_param(
     if row is None:
         session.add(
             ItemParamRow(
-                pack_id=pack_id, item_id=item_id, a=a, b=b, c=c, n=n, method=method, updated_at=now
+                pack_id=pack_id,
+                item_id=item_id,
+                a=a,
+                b=b,
+                c=c,
+                n=n,
+                method=method,
+                updated_at=now,
+                revision=revision,
             )
         )
     else:
         row.a, row.b, row.c, row.n, row.method, row.updated_at = a, b, c, n, method, now
+        row.revision = revision
     session.flush()
 
 
@@ -54,12 +64,6 @@ def get_item_param(
     if lock:
         query = query.with_for_update()
     return session.scalars(query).one_or_none()
-
-
-def all_answers(session: Session) -> list[ResponseRow]:
-    """Every answer event of every learner (for calibration)."""
-    query = select(ResponseRow).where(ResponseRow.event == "answer")
-    return list(session.scalars(query.order_by(ResponseRow.answered_at, ResponseRow.id)))
 
 
 def card_states(session: Session, learner_id: int) -> list[CardStateRow]:

@@ -103,6 +103,8 @@ class ResponseRow(Base):
     correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     elapsed_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
     answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The item's revision when answered; rows written before revisions existed hold NULL = 1.
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class CardStateRow(Base):
@@ -148,6 +150,8 @@ class ItemParamRow(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
     method: Mapped[str] = mapped_column(String(20))  # prior | elo | mml
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The item revision these parameters describe (NULL = 1); older ones are ignored.
+    revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SettingRow(Base):

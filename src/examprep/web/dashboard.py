@@ -36,7 +36,8 @@ class SectionBar:
 
 @dataclass(frozen=True)
 class DashboardPage:
-    p_pass: float
+    p_pass: float | None  # None while there is too little evidence (see `withheld`)
+    withheld: str | None
     low: float
     high: float
     pass_mark: float
@@ -74,7 +75,8 @@ def dashboard_page(ctx: Context) -> DashboardPage:
     resumable = resumable_exam(ctx)
     now = report.now
     return DashboardPage(
-        p_pass=now.p_pass,
+        p_pass=now.shown_p_pass,
+        withheld=report.withheld,
         low=now.low,
         high=now.high,
         pass_mark=now.pass_mark,
@@ -86,7 +88,7 @@ def dashboard_page(ctx: Context) -> DashboardPage:
             SectionBar(s, report.section_titles.get(s, s), e.theta, e.se, e.n)
             for s, e in now.by_section.items()
         ],
-        chart=pass_chart(report.history),
+        chart=pass_chart(report.history, now.pass_mark),
         exam_date=config.exam_date,
         days_to_exam=config.days_to_exam(ctx.now().date()),
         recall_on_exam_day=report.recall_on_exam_day,

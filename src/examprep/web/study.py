@@ -52,7 +52,8 @@ class AdaptiveDonePage:
     mode: str
     attempt: int
     answered: int
-    p_pass: float
+    p_pass: float | None  # None while there is too little evidence (see `withheld`)
+    withheld: str | None
     low: float
     high: float
     pass_mark: float
@@ -219,7 +220,8 @@ def show_done(request: Request, ctx: Ctx, attempt: AttemptId) -> Response:
         mode=MODES[view.mode],
         attempt=attempt,
         answered=len(view.answers),
-        p_pass=report.now.p_pass,
+        p_pass=report.now.shown_p_pass,
+        withheld=report.withheld,
         low=report.now.low,
         high=report.now.high,
         pass_mark=report.now.pass_mark,
