@@ -55,13 +55,21 @@ class Account:
         }
 
 
-@cache
-def _hasher() -> PasswordHasher:
-    from argon2 import PasswordHasher
+def make_hasher() -> PasswordHasher:
+    """The password hasher: Argon2id with the parameters above."""
+    from argon2 import PasswordHasher, Type
 
     return PasswordHasher(
-        time_cost=HASH_TIME_COST, memory_cost=HASH_MEMORY_KIB, parallelism=HASH_PARALLELISM
+        time_cost=HASH_TIME_COST,
+        memory_cost=HASH_MEMORY_KIB,
+        parallelism=HASH_PARALLELISM,
+        type=Type.ID,
     )
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return make_hasher()
 
 
 @cache
