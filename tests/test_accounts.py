@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -114,17 +116,29 @@ def test_sign_in_pauses_after_five_wrong_passwords(ctx: Context, clock: Clock) -
 
 
 class RecordingHasher:
-    """A real argon2 hasher that records which digests it checks and how many checks overlap."""
+    """A real argon2 hasher that records the digests it checks and how many hashes overlap."""
 
     def __init__(self, hasher: PasswordHasher) -> None:
         self.hasher = hasher
         self.checked: list[str] = []
         self.inside = 0
-        self.most_at_once = 0
+        self.most_at_once = 0  # argon2 computations (hash or check) running at the same time
         self._lock = threading.Lock()
 
+    @contextlib.contextmanager
+    def _computing(self) -> Iterator[None]:
+        with self._lock:
+            self.inside += 1
+            self.most_at_once = max(self.most_at_once, self.inside)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.inside -= 1
+
     def hash(self, password: str) -> str:
-        return self.hasher.hash(password)
+        with self._computing():
+            return self.hasher.hash(password)
 
     def check_needs_rehash(self, digest: str) -> bool:
         return self.hasher.check_needs_rehash(digest)
@@ -132,13 +146,8 @@ class RecordingHasher:
     def verify(self, digest: str, password: str) -> bool:
         with self._lock:
             self.checked.append(digest)
-            self.inside += 1
-            self.most_at_once = max(self.most_at_once, self.inside)
-        try:
+        with self._computing():
             return self.hasher.verify(digest, password)
-        finally:
-            with self._lock:
-                self.inside -= 1
 
 
 @pytest.fixture
