@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import case, delete, literal, or_, update
+from sqlalchemy import Table, case, delete, literal, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from examprep.store.tables import SignInLimitRow, UTCDateTime
 
-LIMITS = SignInLimitRow.__table__
+LIMITS = cast(Table, SignInLimitRow.__table__)
 
 
 def take_attempt(

@@ -43,9 +43,7 @@ class Sessions:
         )
 
     def clear(self, response: Response) -> None:
-        response.delete_cookie(
-            COOKIE, path="/", httponly=True, samesite="lax", secure=self._secure
-        )
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=self._secure)
 
     def token(self, request: Request) -> str | None:
         """The session token the request's cookie carries, if it is ours, intact and not too old."""

@@ -40,8 +40,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_sessions")),
     )
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_web_sessions_expires_at"), ["expires_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_web_sessions_learner_id"), ["learner_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_web_sessions_expires_at"), ["expires_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_web_sessions_learner_id"), ["learner_id"], unique=False
+        )
     # Failed sign-ins used to be counted in each learner's settings; sign_in_limits replaces them.
     op.execute(sa.text("DELETE FROM settings WHERE key = 'login_failures'"))
 
