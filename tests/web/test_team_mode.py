@@ -279,7 +279,16 @@ def test_two_servers_on_one_database_share_everything(
         assert csrf(two) == token  # the session and its token are valid on either server
         started = one.post("/exams", data={"questions": "4", "csrf": token}, follow_redirects=False)
         exam = int(location(started).split("/")[2])
-        two.post(f"/exams/{exam}/questions/2", data={"choice": "B", "csrf": token})
+        # As many letters as question 2 asks for: the form is random, it may be a "Choose two".
+        shown = two.get(f"/exams/{exam}/questions/2").text
+        want = int(re.search(r'data-autosave="(\d)"', shown).group(1))  # type: ignore[union-attr]
+        letters = ["A", "B", "C"][:want]
+        sent = two.post(
+            f"/exams/{exam}/questions/2",
+            data={"choice": letters, "csrf": token},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
         one.post(f"/exams/{exam}/questions/3/flag", data={"on": "true", "csrf": token})
         page = two.get(f"/exams/{exam}/questions/3").text
         assert "Question 2: answered" in page and "Question 3: unanswered, flagged" in page
@@ -358,3 +367,15 @@ def test_control_characters_in_the_sign_in_name_are_a_400(team: TestClient, name
     response = team.post("/login", data={"name": name, "password": PASSWORD})
     assert response.status_code == 400 and "control characters" in response.text
     assert "examprep_session" not in response.headers.get("set-cookie", "")
+
+
+def test_sign_in_answers_429_when_every_slot_stays_busy(team: TestClient) -> None:
+    from examprep.web.accounts import BUSY, SignInGate
+
+    team.app.state.sign_in_gate = SignInGate(slots=0, wait=0.0)  # type: ignore[attr-defined]
+    response = team.post("/login", data={"name": "ada", "password": PASSWORD})
+    assert response.status_code == 429 and response.headers["retry-after"] == "5"
+    assert BUSY in main_text(response.text)
+    assert "examprep_session" not in response.headers.get("set-cookie", "")
+    team.app.state.sign_in_gate = SignInGate()  # type: ignore[attr-defined]
+    assert sign_in(team, "ada") == "/"  # the 429 cost none of ada's attempts
