@@ -110,7 +110,7 @@ def test_old_rows_read_as_revision_1_after_the_migration(tmp_path: Path) -> None
     from alembic import command
     from sqlalchemy import text
 
-    from examprep.store.database import _alembic_config, make_engine, upgrade
+    from examprep.store.database import _alembic_config, head_revision, make_engine, upgrade
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     command.upgrade(_alembic_config(engine), "0001")
@@ -133,7 +133,7 @@ def test_old_rows_read_as_revision_1_after_the_migration(tmp_path: Path) -> None
             ),
             {"at": at},
         )
-    assert upgrade(engine) == ("0001", "0002_revisions")
+    assert upgrade(engine) == ("0001", head_revision())
     from sqlalchemy.orm import Session
 
     from examprep.services.evidence import final_answers

@@ -153,3 +153,31 @@ def test_serve_passes_workers_through(fake_run: FakeRun) -> None:
     assert [kwargs["workers"] for _, kwargs in fake_run.calls] == [1, 3]
     refused = runner.invoke(app, ["serve", "--workers", "0"])
     assert refused.exit_code == 2 and "--workers" in refused.output
+
+
+@pytest.mark.parametrize("key", ["", "k", "k" * 31, "é" * 15])  # "é" is 2 bytes: 30 in all
+@pytest.mark.parametrize("host", ["0.0.0.0", "127.0.0.1"])
+def test_serve_refuses_a_short_or_empty_secret_key(
+    fake_run: FakeRun, monkeypatch: pytest.MonkeyPatch, key: str, host: str
+) -> None:
+    """A set key always means team mode: an empty one never falls back to local mode."""
+    monkeypatch.setenv("EXAMPREP_SECRET_KEY", key)
+    monkeypatch.setenv("EXAMPREP_PACK_PATH", str(MINI_PACK))
+    result = runner.invoke(app, ["serve", "--host", host])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("error: EXAMPREP_SECRET_KEY has") and "at least 32" in line
+    assert "team mode:" not in result.output and fake_run.calls == []
+
+
+def test_the_app_refuses_a_short_secret_key_however_it_is_started(tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    from examprep.config import Settings
+    from examprep.errors import InvalidInput
+    from examprep.web.app import create_app
+
+    for key in ("", "short"):
+        settings = Settings(data_dir=tmp_path, pack_path=MINI_PACK, secret_key=SecretStr(key))
+        with pytest.raises(InvalidInput, match="at least 32"):
+            create_app(settings)

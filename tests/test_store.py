@@ -242,3 +242,26 @@ def test_concurrent_first_use_creates_the_learner_once(tmp_path: Path) -> None:
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outputs]
     assert len({out.strip() for out, _ in outputs}) == 1
+
+
+def test_the_security_migration_replaces_failure_counts_in_settings(db_url: str) -> None:
+    """A database at 0001 gains sign_in_limits and web_sessions; old failure counts go."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from examprep.store.database import _alembic_config
+
+    engine = make_engine(db_url)
+    command.upgrade(_alembic_config(engine), "0001")
+    with Session(engine) as session, session.begin():
+        learner = LearnerRow(name="ada", display_name="ada", created_at=NOW)
+        session.add(learner)
+        session.flush()
+        for key in ("login_failures", "exam_date"):
+            session.add(SettingRow(learner_id=learner.id, key=key, value=1, updated_at=NOW))
+    assert upgrade(engine) == ("0001", head_revision())
+    with engine.connect() as conn:
+        assert {"sign_in_limits", "web_sessions"} <= set(inspect(conn).get_table_names())
+        keys = conn.execute(text("SELECT key FROM settings")).scalars().all()
+    assert keys == ["exam_date"]
+    engine.dispose()

@@ -7,7 +7,10 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from examprep.errors import InvalidInput
+
 APP_NAME = "examprep"
+MIN_SECRET_BYTES = 32  # a shorter key could be guessed, and with it any session forged
 
 
 class Settings(BaseSettings):
@@ -28,8 +31,37 @@ class Settings(BaseSettings):
     )
     learner: str = Field(default="me", description="Learner name used by the CLI.")
     secret_key: SecretStr | None = Field(
-        default=None, description="Signs web sessions; required when serving beyond localhost."
+        default=None,
+        description="Turns on team mode (accounts and sign-in) and signs its sessions and forms: "
+        f"at least {MIN_SECRET_BYTES} random bytes, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'`. Set but shorter (or "
+        "empty), examprep refuses to serve; unset, the web app is local mode on loopback only.",
     )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the session cookie Secure on every request: set it to true when TLS "
+        "ends at a proxy on another host, so the browser never sends the cookie over plain HTTP "
+        "(requests that reach examprep as HTTPS are always marked).",
+    )
+
+    @property
+    def team_mode(self) -> bool:
+        """True when EXAMPREP_SECRET_KEY is set at all: an empty value never means local mode."""
+        return self.secret_key is not None
+
+    def session_secret(self) -> str | None:
+        """The key that signs team mode sessions (None in local mode); refuses a short key."""
+        if self.secret_key is None:
+            return None
+        secret = self.secret_key.get_secret_value()
+        size = len(secret.encode())
+        if size < MIN_SECRET_BYTES:
+            raise InvalidInput(
+                f"EXAMPREP_SECRET_KEY has {size} bytes; team mode needs at least "
+                f"{MIN_SECRET_BYTES} random bytes (python -c 'import secrets; "
+                "print(secrets.token_hex(32))'), or unset it for local mode on this computer"
+            )
+        return secret
 
     def resolved_data_dir(self) -> Path:
         if self.data_dir is not None:

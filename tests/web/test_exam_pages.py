@@ -289,9 +289,14 @@ def test_a_position_outside_the_form_is_404(client: TestClient) -> None:
     assert client.post(f"/exams/{attempt}/questions/9/flag", data={"on": "true"}).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/exams/abc", "/exams/0", "/exams/1/questions/0", "/attempts/x"])
+@pytest.mark.parametrize("path", ["/exams/abc", "/exams/1/questions/x", "/attempts/x"])
 def test_malformed_ids_are_422(client: TestClient, path: str) -> None:
     assert client.get(path).status_code == 422
+
+
+@pytest.mark.parametrize("path", ["/exams/0", "/exams/1/questions/0", "/attempts/-3"])
+def test_ids_below_one_are_not_found(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code == 404
 
 
 def test_a_practice_session_is_not_an_exam(client: TestClient, ctx: Context) -> None:

@@ -105,7 +105,8 @@ def test_sign_in_pauses_after_five_wrong_passwords(team: TestClient) -> None:
             == 403
         )
     response = team.post("/login", data={"name": "ada", "password": PASSWORD})
-    assert response.status_code == 403 and "try again in 15 minutes" in response.text
+    assert response.status_code == 403 and services.accounts.WRONG in main_text(response.text)
+    assert "examprep_session" not in response.headers.get("set-cookie", "")
 
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example", "\\\\evil", "x"])
@@ -196,7 +197,7 @@ def test_a_new_password_or_disabling_ends_sessions(team: TestClient, accounts: C
     services.disable_user(accounts, "ada")
     assert location(team.get("/", follow_redirects=False)).startswith("/login")
     refused = team.post("/login", data={"name": "ada", "password": "a brand new password"})
-    assert refused.status_code == 403 and "disabled" in refused.text
+    assert refused.status_code == 403 and services.accounts.WRONG in main_text(refused.text)
 
 
 def test_sign_out(team: TestClient) -> None:
@@ -278,10 +279,103 @@ def test_two_servers_on_one_database_share_everything(
         assert csrf(two) == token  # the session and its token are valid on either server
         started = one.post("/exams", data={"questions": "4", "csrf": token}, follow_redirects=False)
         exam = int(location(started).split("/")[2])
-        two.post(f"/exams/{exam}/questions/2", data={"choice": "B", "csrf": token})
+        # As many letters as question 2 asks for: the form is random, it may be a "Choose two".
+        shown = two.get(f"/exams/{exam}/questions/2").text
+        want = int(re.search(r'data-autosave="(\d)"', shown).group(1))  # type: ignore[union-attr]
+        letters = ["A", "B", "C"][:want]
+        sent = two.post(
+            f"/exams/{exam}/questions/2",
+            data={"choice": letters, "csrf": token},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
         one.post(f"/exams/{exam}/questions/3/flag", data={"on": "true", "csrf": token})
         page = two.get(f"/exams/{exam}/questions/3").text
         assert "Question 2: answered" in page and "Question 3: unanswered, flagged" in page
         services.disable_user(accounts, "ada")  # takes effect on both at once
         assert location(one.get("/", follow_redirects=False)).startswith("/login")
         assert location(two.get("/", follow_redirects=False)).startswith("/login")
+
+
+def test_a_signed_out_cookie_is_dead_everywhere(
+    team: TestClient, team_settings: Settings, clock: Clock
+) -> None:
+    """Replaying the cookie after sign-out, on this server or another, reaches nothing."""
+    cookie = session_cookie(team, "ada")
+    only_cookie(team, cookie)
+    token = csrf(team)
+    assert team.post("/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
+    only_cookie(team, cookie)
+    assert location(team.get("/", follow_redirects=False)).startswith("/login")
+    with client_for(team_settings, clock) as other_server:
+        only_cookie(other_server, cookie)
+        assert location(other_server.get("/", follow_redirects=False)).startswith("/login")
+
+
+def test_sign_out_everywhere(team: TestClient, team_settings: Settings, clock: Clock) -> None:
+    with client_for(team_settings, clock) as laptop, client_for(team_settings, clock) as bob:
+        sign_in(laptop, "ada")
+        sign_in(bob, "bob")
+        sign_in(team, "ada")
+        page = team.get("/").text
+        assert 'name="everywhere"' in page and "Sign out everywhere" in page
+        sent = team.post("/logout", data={"csrf": csrf(team), "everywhere": "yes"})
+        assert sent.url.path == "/login"
+        assert location(laptop.get("/", follow_redirects=False)).startswith("/login")
+        assert location(team.get("/", follow_redirects=False)).startswith("/login")
+        assert bob.get("/", follow_redirects=False).status_code == 200  # other learners stay
+
+
+def test_sign_out_needs_the_csrf_token(team: TestClient) -> None:
+    sign_in(team, "ada")
+    assert team.post("/logout", data={"everywhere": "yes"}).status_code == 403
+    assert team.get("/", follow_redirects=False).status_code == 200
+
+
+def test_signed_in_pages_are_never_cached(team: TestClient) -> None:
+    sign_in(team, "ada")
+    for path in ("/", "/history", "/config", "/login"):
+        assert team.get(path).headers["cache-control"] == "no-store", path
+
+
+def test_cookies_can_be_marked_secure_behind_a_tls_proxy(
+    team_settings: Settings, clock: Clock, accounts: Context
+) -> None:
+    def cookie_of(settings: Settings) -> str:
+        with client_for(settings, clock) as client:
+            response = client.post(
+                "/login", data={"name": "ada", "password": PASSWORD}, follow_redirects=False
+            )
+            return response.headers["set-cookie"]
+
+    assert "Secure" not in cookie_of(team_settings)  # plain HTTP, no setting
+    assert "Secure" in cookie_of(team_settings.model_copy(update={"secure_cookies": True}))
+
+
+def test_the_secure_cookie_setting_is_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from examprep.config import load_settings
+
+    assert load_settings().secure_cookies is False
+    monkeypatch.setenv("EXAMPREP_SECURE_COOKIES", "true")
+    assert load_settings().secure_cookies is True
+
+
+@pytest.mark.parametrize("name", ["ada\x00", "\x00", "a\x1bda"])
+def test_control_characters_in_the_sign_in_name_are_a_400(team: TestClient, name: str) -> None:
+    response = team.post("/login", data={"name": name, "password": PASSWORD})
+    assert response.status_code == 400 and "control characters" in response.text
+    assert "examprep_session" not in response.headers.get("set-cookie", "")
+
+
+def test_sign_in_answers_429_when_every_slot_stays_busy(team: TestClient) -> None:
+    from examprep.web.accounts import BUSY, SignInGate
+
+    team.app.state.sign_in_gate = SignInGate(slots=0, wait=0.0)  # type: ignore[attr-defined]
+    response = team.post("/login", data={"name": "ada", "password": PASSWORD})
+    assert response.status_code == 429 and response.headers["retry-after"] == "5"
+    assert BUSY in main_text(response.text)
+    assert "examprep_session" not in response.headers.get("set-cookie", "")
+    team.app.state.sign_in_gate = SignInGate()  # type: ignore[attr-defined]
+    assert sign_in(team, "ada") == "/"  # the 429 cost none of ada's attempts

@@ -28,9 +28,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_bind(host: str, has_secret_key: bool) -> None:
-    """Serving beyond this computer needs team mode: accounts, which need EXAMPREP_SECRET_KEY."""
-    if is_loopback(host) or has_secret_key:
+def check_bind(host: str, settings: Settings) -> None:
+    """Serving beyond this computer needs team mode: accounts, which need EXAMPREP_SECRET_KEY.
+
+    A set but short (or empty) key is refused whatever the address: it never means local mode.
+    """
+    if settings.team_mode:
+        settings.session_secret()
+        return
+    if is_loopback(host):
         return
     raise InvalidInput(
         f"serving on {host} (beyond this computer) needs accounts: set EXAMPREP_SECRET_KEY "
@@ -49,7 +55,7 @@ def preflight(settings: Settings) -> int | None:
     ctx = open_context(settings)
     try:
         _ = ctx.pack, ctx.engine
-        if settings.secret_key is None:
+        if not settings.team_mode:
             return None
         return sum(1 for a in list_users(ctx) if a.has_password and not a.disabled)
     finally:
@@ -84,7 +90,7 @@ def serve(
     from examprep.config import load_settings
 
     settings = load_settings()
-    check_bind(host, settings.secret_key is not None)
+    check_bind(host, settings)
     accounts = preflight(settings)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"

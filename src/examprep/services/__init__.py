@@ -52,6 +52,12 @@ from examprep.services.readiness import ReadinessReport, StudyTip, readiness_rep
 from examprep.services.results import history, latest_finished, result, submit
 from examprep.services.search import search
 from examprep.services.study import StudySummary, study_summary
+from examprep.services.web_sessions import (
+    end_session,
+    end_sessions,
+    session_account,
+    start_session,
+)
 
 __all__ = [
     "Account",
@@ -85,6 +91,8 @@ __all__ = [
     "cohort",
     "disable_user",
     "due_reviews",
+    "end_session",
+    "end_sessions",
     "expired_exams",
     "export_anki",
     "export_gift",
@@ -117,11 +125,13 @@ __all__ = [
     "result",
     "resumable_exam",
     "search",
+    "session_account",
     "set_config",
     "set_password",
     "start_adaptive",
     "start_exam",
     "start_practice",
+    "start_session",
     "study_summary",
     "submit",
     "upgrade_database",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
+import ipaddress
 import re
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -22,9 +23,19 @@ if TYPE_CHECKING:
 ROLES = ("learner", "instructor")
 MIN_PASSWORD = 10
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
-MAX_FAILURES = 5  # wrong passwords in a row before sign-in pauses
+MAX_FAILURES = 5  # sign-in attempts per account name in one window
+ADDRESS_FAILURES = 30  # sign-in attempts per client address (IPv6: per /64) in one window
 LOCKOUT = dt.timedelta(minutes=15)
-WRONG = "wrong name or password"
+# One message for every refusal: it must not tell whether a name exists, is disabled or paused.
+WRONG = (
+    f"wrong name or password (after {MAX_FAILURES} failed tries, sign-in pauses for "
+    f"{LOCKOUT.seconds // 60} minutes)"
+)
+# Argon2id at the OWASP Password Storage Cheat Sheet's minimum for interactive sign-in:
+# 19 MiB of memory, 2 passes, 1 lane (about 19 MiB and tens of milliseconds per check).
+HASH_MEMORY_KIB = 19 * 1024
+HASH_TIME_COST = 2
+HASH_PARALLELISM = 1
 
 
 @dataclass(frozen=True)
@@ -44,14 +55,30 @@ class Account:
         }
 
 
+def make_hasher() -> PasswordHasher:
+    """The password hasher: Argon2id with the parameters above."""
+    from argon2 import PasswordHasher, Type
+
+    return PasswordHasher(
+        time_cost=HASH_TIME_COST,
+        memory_cost=HASH_MEMORY_KIB,
+        parallelism=HASH_PARALLELISM,
+        type=Type.ID,
+    )
+
+
 @cache
 def _hasher() -> PasswordHasher:
-    from argon2 import PasswordHasher
-
-    return PasswordHasher()
+    return make_hasher()
 
 
-def _account(row: LearnerRow) -> Account:
+@cache
+def _dummy_digest(hasher: PasswordHasher) -> str:
+    """A hash no password matches, made like real ones: checking it costs the same."""
+    return hasher.hash(secrets.token_urlsafe(32))
+
+
+def to_account(row: LearnerRow) -> Account:
     stamp = hashlib.sha256((row.password_hash or "").encode()).hexdigest()[:16]
     return Account(row.name, row.role, row.disabled, row.password_hash is not None, stamp)
 
@@ -89,7 +116,7 @@ def add_user(ctx: Context, name: str, password: str, role: str = "learner") -> A
             raise Conflict(f"user {name!r} already exists; use `examprep user passwd {name}`")
         row = existing or get_or_create_learner(session, name, ctx.now())
         set_account(row, password_hash=digest, role=role, disabled=False)
-        return _account(row)
+        return to_account(row)
 
 
 def list_users(ctx: Context) -> list[Account]:
@@ -97,7 +124,7 @@ def list_users(ctx: Context) -> list[Account]:
     from examprep.store.accounts import all_learners
 
     with ctx.transaction() as session:
-        return [_account(r) for r in all_learners(session)]
+        return [to_account(r) for r in all_learners(session)]
 
 
 def find_account(ctx: Context, name: str) -> Account | None:
@@ -106,62 +133,112 @@ def find_account(ctx: Context, name: str) -> Account | None:
 
     with ctx.transaction() as session:
         row = find_learner(session, name)
-        return _account(row) if row is not None else None
+        return to_account(row) if row is not None else None
 
 
 def disable_user(ctx: Context, name: str, disabled: bool = True) -> Account:
-    """Stop (or with disabled=False, allow again) a user's sign-ins and sessions."""
+    """Stop (or with disabled=False, allow again) a user's sign-ins; disabling ends sessions."""
     from examprep.store.accounts import set_account
+    from examprep.store.web_sessions import delete_sessions
 
     with ctx.transaction() as session:
         row = _row(session, name)
         set_account(row, disabled=disabled)
-        return _account(row)
+        if disabled:
+            delete_sessions(session, row.id)
+        return to_account(row)
 
 
 def set_password(ctx: Context, name: str, password: str) -> Account:
-    """Give a user a new password; their existing sessions end."""
+    """Give a user a new password; their existing sessions end and sign-in is no longer paused."""
     from examprep.store.accounts import set_account
+    from examprep.store.sign_in_limits import forget
+    from examprep.store.web_sessions import delete_sessions
 
     _check_password(password)
     digest = _hasher().hash(password)
     with ctx.transaction() as session:
         row = _row(session, name)
         set_account(row, password_hash=digest)
-        _forget_failures(session, row.id, ctx.now())
-        return _account(row)
+        delete_sessions(session, row.id)
+        forget(session, account_key(name))
+        return to_account(row)
 
 
-def authenticate(ctx: Context, name: str, password: str) -> Account:
-    """The account if `password` is right; Forbidden otherwise, and for a while after 5 misses."""
+def account_key(name: str) -> str:
+    """The sign-in limit key of an account name (hashed: any text a client sends fits)."""
+    return "account:" + hashlib.sha256(name.encode()).hexdigest()
+
+
+def address_key(address: str) -> str:
+    """The sign-in limit key of a client address; an IPv6 client counts by its /64."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "address:" + address[:80]
+    if ip.version == 6:
+        return f"address:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
+    return f"address:{ip}"
+
+
+def authenticate(ctx: Context, name: str, password: str, address: str | None = None) -> Account:
+    """The account if `password` is right; Forbidden, always with the same message, otherwise.
+
+    Each try first takes one of the account's (and the client address's) attempts in the
+    database, atomically; with none left it is refused without checking the password. Unknown
+    names cost the same as known ones: a check against a dummy hash with the same parameters.
+    """
+    keys = [account_key(name)] + ([address_key(address)] if address is not None else [])
+    digest, row_account = _take_attempts(ctx, keys, name)
+    hasher = _hasher()
+    right = _verify(digest or _dummy_digest(hasher), password)
+    if not right or digest is None or row_account is None or row_account.disabled:
+        raise Forbidden(WRONG)
+    _signed_in(ctx, keys, name, digest, password)
+    return row_account
+
+
+class _NoAttemptsLeft(Exception):
+    pass
+
+
+def _take_attempts(ctx: Context, keys: list[str], name: str) -> tuple[str | None, Account | None]:
+    """Count one attempt per key (all or none); the name's password hash and account."""
     from examprep.store.learners import find_learner
+    from examprep.store.sign_in_limits import take_attempt
 
     now = ctx.now()
-    with ctx.transaction() as session:  # commits the failure count before the refusal below
+    try:
+        with ctx.transaction() as session:
+            for key in keys:
+                limit = MAX_FAILURES if key.startswith("account:") else ADDRESS_FAILURES
+                if not take_attempt(session, key, now, LOCKOUT, limit):
+                    raise _NoAttemptsLeft  # rolls back the attempts taken before it
+            row = find_learner(session, name)
+            if row is None:
+                return None, None
+            return row.password_hash, to_account(row)
+    except _NoAttemptsLeft:
+        raise Forbidden(WRONG) from None
+
+
+def _signed_in(ctx: Context, keys: list[str], name: str, digest: str, password: str) -> None:
+    """A right password: the account starts afresh, the address gets its attempt back."""
+    from examprep.store.accounts import set_account
+    from examprep.store.learners import find_learner
+    from examprep.store.sign_in_limits import forget, forget_expired, give_back
+
+    hasher = _hasher()
+    # A hash made with older parameters is upgraded while the password is at hand.
+    fresh = hasher.hash(password) if hasher.check_needs_rehash(digest) else None
+    with ctx.transaction() as session:
+        forget(session, keys[0])
+        for key in keys[1:]:
+            give_back(session, key)
+        forget_expired(session, ctx.now(), LOCKOUT)
         row = find_learner(session, name)
-        if row is None or row.password_hash is None:
-            _hasher().hash(password)  # spend the same time as a real check: no name probing
-            refusal = WRONG
-        else:
-            refusal = _refusal(session, row, password, now)
-            if not refusal:
-                return _account(row)
-    raise Forbidden(refusal)
-
-
-def _refusal(session: Session, row: LearnerRow, password: str, now: dt.datetime) -> str:
-    """Why this sign-in is refused ("" when it is not), counting a wrong password."""
-    count, last = _failures(session, row.id)
-    if count >= MAX_FAILURES and last is not None and now - last < LOCKOUT:
-        minutes = max(1, math.ceil((LOCKOUT - (now - last)).total_seconds() / 60))
-        return f"too many wrong passwords; try again in {minutes} minutes"
-    if row.password_hash is None or not _verify(row.password_hash, password):
-        _count_failure(session, row.id, now)
-        return WRONG
-    if row.disabled:
-        return f"user {row.name!r} is disabled"
-    _forget_failures(session, row.id, now)
-    return ""
+        if fresh is not None and row is not None and row.password_hash == digest:
+            set_account(row, password_hash=fresh)
 
 
 def _verify(digest: str, password: str) -> bool:
@@ -171,29 +248,3 @@ def _verify(digest: str, password: str) -> bool:
         return _hasher().verify(digest, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-# Failures live in the database, so every server process sees the same count.
-def _failures(session: Session, lid: int) -> tuple[int, dt.datetime | None]:
-    from examprep.store.learners import get_setting
-
-    value = get_setting(session, lid, "login_failures")
-    if not isinstance(value, dict):
-        return 0, None
-    last = value.get("last")
-    return int(value.get("count", 0)), dt.datetime.fromisoformat(last) if last else None
-
-
-def _count_failure(session: Session, lid: int, now: dt.datetime) -> None:
-    from examprep.store.learners import put_setting
-
-    count, last = _failures(session, lid)
-    if last is not None and now - last >= LOCKOUT:
-        count = 0
-    put_setting(session, lid, "login_failures", {"count": count + 1, "last": now.isoformat()}, now)
-
-
-def _forget_failures(session: Session, lid: int, now: dt.datetime) -> None:
-    from examprep.store.learners import put_setting
-
-    put_setting(session, lid, "login_failures", None, now)

@@ -44,7 +44,12 @@ def create_attempt(
     return row
 
 
+MAX_ID = 2**63 - 1  # the largest BIGINT; a larger id cannot name a row on any backend
+
+
 def get_attempt(session: Session, attempt_id: int, *, lock: bool = False) -> AttemptRow | None:
+    if not 1 <= attempt_id <= MAX_ID:
+        return None
     query = select(AttemptRow).where(AttemptRow.id == attempt_id)
     if lock:
         query = query.with_for_update()

@@ -167,6 +167,27 @@ class SettingRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class SignInLimitRow(Base):
+    """Sign-in attempts counted in the current window for one account name or client address."""
+
+    __tablename__ = "sign_in_limits"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)  # account:... | address:...
+    attempts: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser in team mode; signing out deletes it, so its cookie stops working."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 __all__ = [
     "AttemptRow",
     "Base",
@@ -176,4 +197,6 @@ __all__ = [
     "ResponseRow",
     "ReviewLogRow",
     "SettingRow",
+    "SignInLimitRow",
+    "WebSessionRow",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -10,10 +12,43 @@ from fastapi.responses import HTMLResponse, Response
 
 from examprep.errors import Forbidden
 from examprep.services import Context
-from examprep.web.pages import render, see_other
-from examprep.web.sessions import COOKIE, Sessions
+from examprep.web.pages import Ctx, render, see_other
+from examprep.web.sessions import Sessions
 
 router = APIRouter()
+
+# Each sign-in checks an argon2 hash (19 MiB, tens of milliseconds): at most this many at once per
+# process, so a flood of sign-ins can neither exhaust memory nor starve the learners' pages.
+SIGN_IN_SLOTS = 2
+SIGN_IN_WAIT_SECONDS = 3.0  # then 429: the server is busy signing others in
+BUSY = "Too many people are signing in at this moment; try again in a few seconds."
+
+
+class SignInBusy(Exception):
+    """No sign-in slot became free in time."""
+
+
+class SignInGate:
+    """A bounded number of concurrent sign-ins; waiting holds no worker thread."""
+
+    def __init__(self, slots: int = SIGN_IN_SLOTS, wait: float = SIGN_IN_WAIT_SECONDS) -> None:
+        import anyio
+
+        self._slots = anyio.Semaphore(slots)
+        self._wait = wait
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        import anyio
+
+        with anyio.move_on_after(self._wait) as waiting:
+            await self._slots.acquire()
+        if waiting.cancelled_caught:
+            raise SignInBusy
+        try:
+            yield
+        finally:
+            self._slots.release()
 
 
 @dataclass(frozen=True)
@@ -44,32 +79,57 @@ def show_sign_in(request: Request, next: Annotated[str, Query(max_length=500)] =
 
 
 @router.post("/login")
-def sign_in(
+async def sign_in(
     request: Request,
     name: Annotated[str, Form(max_length=80)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Check the password and start a new session (a new cookie, whatever was sent)."""
-    from examprep.services import authenticate
+    from starlette.concurrency import run_in_threadpool
+
+    from examprep.services import authenticate, start_session
 
     sessions = _sessions(request)
     if sessions is None:
         return see_other("/")
     base: Context = request.app.state.context
+    gate: SignInGate = request.app.state.sign_in_gate
+    address = request.client.host if request.client else None
     try:
-        account = authenticate(base, name.strip().lower(), password)
+        async with gate.slot():
+            account = await run_in_threadpool(
+                authenticate, base, name.strip().lower(), password, address
+            )
+            token = await run_in_threadpool(start_session, base, account.name)
+    except SignInBusy:
+        page = SignInPage(safe_next(next), name, BUSY)
+        busy = render(request, "login.html", page, "Sign in", 429)
+        busy.headers["Retry-After"] = "5"
+        return busy
     except Forbidden as exc:
         page = SignInPage(safe_next(next), name, str(exc))
         return render(request, "login.html", page, "Sign in", 403)
     response = see_other(safe_next(next))
-    sessions.start(response, request, account.name, account.stamp)
+    sessions.set_cookie(response, request, token)
     return response
 
 
 @router.post("/logout")
-def sign_out() -> Response:
-    """End the session on this browser."""
+def sign_out(
+    request: Request, ctx: Ctx, everywhere: Annotated[str, Form(max_length=10)] = ""
+) -> Response:
+    """End this session (or, with `everywhere`, every session of the learner) for good."""
+    from examprep.services import end_session, end_sessions
+
+    sessions = _sessions(request)
+    if sessions is None:
+        return see_other("/")
+    base: Context = request.app.state.context
+    if everywhere:
+        end_sessions(base, ctx.learner)
+    else:
+        end_session(base, request.state.session_token)
     response = see_other("/login")
-    response.delete_cookie(COOKIE, path="/")
+    sessions.clear(response)
     return response

@@ -16,8 +16,12 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = None) -> FastAPI:
-    """The web app over the services for `settings` (local mode: the one learner, no login)."""
-    from fastapi import FastAPI
+    """The web app over the services for `settings` (local mode: the one learner, no login).
+
+    Team mode when EXAMPREP_SECRET_KEY is set at all; a short or empty key is refused here too,
+    so no way of starting the app turns a mistyped key into local mode.
+    """
+    from fastapi import Depends, FastAPI
     from fastapi.staticfiles import StaticFiles
 
     from examprep.services import open_context
@@ -37,9 +41,10 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
     )
     from examprep.web.errors import install_error_pages
     from examprep.web.pages import HERE, make_templates
-    from examprep.web.security import install_origin_check
+    from examprep.web.security import install_origin_check, refuse_control_characters
     from examprep.web.sessions import Sessions
 
+    secret = settings.session_secret()  # before anything is opened: a short key is refused
     context = open_context(settings, clock=clock)
 
     @asynccontextmanager
@@ -50,12 +55,19 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         context.close()
 
     app = FastAPI(
-        title="examprep", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+        title="examprep",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.context = context
-    # A secret key turns on team mode: accounts, signed session cookies, CSRF tokens.
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    app.state.sessions = Sessions(secret) if secret else None
+    # A secret key turns on team mode: accounts, session records, signed cookies, CSRF tokens.
+    app.state.sessions = (
+        None if secret is None else Sessions(secret, secure=settings.secure_cookies)
+    )
+    app.state.sign_in_gate = accounts.SignInGate()
     app.state.templates = make_templates()
     install_error_pages(app)
     install_origin_check(app)
@@ -69,5 +81,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
 def app_from_environment() -> FastAPI:
     """The app for `examprep serve`: settings from EXAMPREP_* variables."""
     from examprep.config import load_settings
+    from examprep.web.errors import configure_logging
 
+    configure_logging()
     return create_app(load_settings())

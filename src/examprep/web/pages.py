@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from examprep.errors import Forbidden
+from examprep.errors import Forbidden, NotFound
 from examprep.services import Context
 from examprep.web.sessions import Sessions, SignInRequired
 
@@ -97,8 +97,9 @@ async def learner_context(request: Request) -> Context:
     """The services context of the learner making this request.
 
     Local mode: the one learner of the settings. Team mode: the signed-in learner, whose
-    account is checked on every request (so disabling it or changing its password takes effect
-    at once, in every server process); a form must carry the session's CSRF token.
+    session record and account are checked on every request (so signing out, disabling the
+    account or a new password takes effect at once, in every server process); a form must carry
+    the session's CSRF token.
     """
     base: Context = request.app.state.context
     sessions: Sessions | None = request.app.state.sessions
@@ -106,29 +107,46 @@ async def learner_context(request: Request) -> Context:
         return base
     from starlette.concurrency import run_in_threadpool
 
-    from examprep.services import find_account
+    from examprep.services import session_account
 
-    session = sessions.read(request)
-    if session is None:
+    token = sessions.token(request)
+    if token is None:
         raise SignInRequired
-    account = await run_in_threadpool(find_account, base, session.learner)
-    if account is None or account.disabled or account.stamp != session.stamp:
+    account = await run_in_threadpool(session_account, base, token)
+    if account is None:
         raise SignInRequired
     if request.method not in ("GET", "HEAD"):
         form = await request.form()
-        token = form.get("csrf")
-        if not isinstance(token, str) or not sessions.csrf_ok(session, token):
+        sent = form.get("csrf")
+        if not isinstance(sent, str) or not sessions.csrf_ok(token, sent):
             raise Forbidden("this form has expired or was not sent by examprep; reload the page")
     request.state.learner = account.name
     request.state.role = account.role
-    request.state.csrf = sessions.csrf_token(session)
+    request.state.session_token = token
+    request.state.csrf = sessions.csrf_token(token)
     return for_learner(base, account.name)
+
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
+def attempt_id(attempt: Annotated[int, PathParam()]) -> int:
+    """An attempt id from the address; one no database can hold is simply not found."""
+    if not 1 <= attempt <= MAX_ID:
+        raise NotFound(f"no attempt {attempt}")
+    return attempt
+
+
+def position_in_form(position: Annotated[int, PathParam()]) -> int:
+    if not 1 <= position <= MAX_ID:
+        raise NotFound(f"no question {position} in this attempt")
+    return position
 
 
 # Typed dependencies and path parameters shared by every router.
 Ctx = Annotated[Context, Depends(learner_context)]
-AttemptId = Annotated[int, PathParam(ge=1)]
-Position = Annotated[int, PathParam(ge=1)]
+AttemptId = Annotated[int, Depends(attempt_id)]
+Position = Annotated[int, Depends(position_in_form)]
 
 
 def for_learner(base: Context, learner: str) -> Context:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.services import Context
 from examprep.services.views import ExamResult
-from examprep.web.pages import AttemptLink, Ctx, attempt_links, render
+from examprep.web.pages import AttemptId, AttemptLink, Ctx, attempt_links, render
 
 router = APIRouter()
 
@@ -31,7 +30,7 @@ class HistoryPage:
 
 
 @router.get("/attempts/{attempt}", response_class=HTMLResponse)
-def show_result(request: Request, ctx: Ctx, attempt: Annotated[int, Path(ge=1)]) -> HTMLResponse:
+def show_result(request: Request, ctx: Ctx, attempt: AttemptId) -> HTMLResponse:
     """The scored attempt; an exam whose time ran out is submitted at its deadline first."""
     from examprep.services import result
 

@@ -1,24 +1,15 @@
-"""Team mode sessions: signed HttpOnly cookies naming the learner, and CSRF tokens for forms."""
+"""Team mode sessions: signed HttpOnly cookies carrying a session token, and CSRF tokens."""
 
 from __future__ import annotations
 
 import hmac
-import secrets
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from fastapi import Request, Response
 
 COOKIE = "examprep_session"
-MAX_AGE_SECONDS = 12 * 3600
-
-
-@dataclass(frozen=True)
-class Session:
-    learner: str
-    stamp: str  # the account's password stamp when the session began
-    nonce: str  # new at every sign-in, so a session can never be fixed in advance
+MAX_AGE_SECONDS = 12 * 3600  # the same as services.web_sessions.SESSION_LIFETIME
 
 
 class SignInRequired(Exception):
@@ -26,45 +17,50 @@ class SignInRequired(Exception):
 
 
 class Sessions:
-    """Signs and reads session cookies and derives each session's CSRF token."""
+    """Signs and reads session cookies and derives each session's CSRF token.
 
-    def __init__(self, secret: str) -> None:
+    The cookie only names a session; whether it is still live (not signed out, not expired, its
+    account enabled) is decided by the session record in the database on every request.
+    """
+
+    def __init__(self, secret: str, *, secure: bool = False) -> None:
         from itsdangerous import URLSafeTimedSerializer
 
         self._cookies = URLSafeTimedSerializer(secret, salt="examprep-session")
         self._secret = secret.encode()
+        self._secure = secure  # EXAMPREP_SECURE_COOKIES: TLS ends at a proxy on another host
 
-    def start(self, response: Response, request: Request, learner: str, stamp: str) -> None:
-        """Set a fresh session cookie for `learner` on `response`."""
-        value = self._cookies.dumps({"u": learner, "s": stamp, "n": secrets.token_urlsafe(16)})
+    def set_cookie(self, response: Response, request: Request, token: str) -> None:
+        """Give the browser the cookie of session `token`."""
         response.set_cookie(
             COOKIE,
-            value,
+            self._cookies.dumps(token),
             max_age=MAX_AGE_SECONDS,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
+            secure=self._secure or request.url.scheme == "https",
             path="/",
         )
 
-    def read(self, request: Request) -> Session | None:
-        """The session the request's cookie carries, if it is ours, intact and not too old."""
+    def clear(self, response: Response) -> None:
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=self._secure)
+
+    def token(self, request: Request) -> str | None:
+        """The session token the request's cookie carries, if it is ours, intact and not too old."""
         from itsdangerous import BadSignature
 
         raw = request.cookies.get(COOKIE)
         if not raw:
             return None
         try:
-            data = self._cookies.loads(raw, max_age=MAX_AGE_SECONDS)
+            token = self._cookies.loads(raw, max_age=MAX_AGE_SECONDS)
         except BadSignature:  # also covers an expired signature
             return None
-        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in "usn"):
-            return None
-        return Session(data["u"], data["s"], data["n"])
+        return token if isinstance(token, str) and token else None
 
-    def csrf_token(self, session: Session) -> str:
+    def csrf_token(self, token: str) -> str:
         """The token every form of this session must send back."""
-        return hmac.new(self._secret, f"csrf:{session.nonce}".encode(), "sha256").hexdigest()
+        return hmac.new(self._secret, f"csrf:{token}".encode(), "sha256").hexdigest()
 
-    def csrf_ok(self, session: Session, token: str) -> bool:
-        return hmac.compare_digest(self.csrf_token(session), token)
+    def csrf_ok(self, token: str, sent: str) -> bool:
+        return hmac.compare_digest(self.csrf_token(token), sent)
