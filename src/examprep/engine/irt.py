@@ -182,22 +182,28 @@ def calibrate_items(
     rows = np.array([learner_ix[lr] for lr, i, _ in responses if i in item_ix])
     cols = np.array([item_ix[i] for _, i, _ in responses if i in item_ix])
     ys = np.array([float(y) for _, i, y in responses if i in item_ix])
+    from scipy import sparse  # deferred: a third of a second to import, needed only here
+
+    # Every step below works on counts per (learner, item) and expected counts per (item, node),
+    # so time and memory grow with learners and items, not with answers times nodes.
+    shape = (len(learners), len(items))
+    right = sparse.csr_matrix((ys, (rows, cols)), shape=shape)
+    wrong = sparse.csr_matrix((1.0 - ys, (rows, cols)), shape=shape)
+    both = (right + wrong).T.tocsr()
+    right_t = right.T.tocsr()
     a = np.array([priors[i].a for i in items])
     b = np.array([priors[i].b for i in items])
     c = np.array([priors[i].c for i in items])
     a0, b0 = a.copy(), b.copy()
+    log_w = np.log(QUAD_W)[None, :]
     for _ in range(iterations):
-        p = np.clip(
-            p_correct(QUAD[None, :], a[cols, None], b[cols, None], c[cols, None]), 1e-9, 1 - 1e-9
-        )
-        loglik = ys[:, None] * np.log(p) + (1 - ys[:, None]) * np.log1p(-p)
-        per_learner = np.zeros((len(learners), len(QUAD)))
-        np.add.at(per_learner, rows, loglik)
-        post = per_learner + np.log(QUAD_W)[None, :]
+        p = np.clip(p_correct(QUAD[None, :], a[:, None], b[:, None], c[:, None]), 1e-9, 1 - 1e-9)
+        post = right @ np.log(p) + wrong @ np.log1p(-p) + log_w  # learner x node
         post = np.exp(post - post.max(axis=1, keepdims=True))
         post /= post.sum(axis=1, keepdims=True)
-        r = post[rows]  # response x quad: posterior weight of each node for that response
-        a, b = _m_step(r, ys, cols, a, b, c, a0, b0, prior_sd_a, prior_sd_b)
+        n_k = both @ post  # item x node: expected answers at each node
+        r_k = right_t @ post  # item x node: expected right answers at each node
+        a, b = _m_step(n_k, r_k, a, b, c, a0, b0, prior_sd_a, prior_sd_b)
     counts = np.bincount(cols, minlength=len(items))
     params = dict(priors)
     suspect = []
@@ -211,9 +217,8 @@ def calibrate_items(
 
 
 def _m_step(
-    r: Array,
-    ys: Array,
-    cols: NDArray[np.int_],
+    n_k: Array,
+    r_k: Array,
     a: Array,
     b: Array,
     c: Array,
@@ -224,21 +229,20 @@ def _m_step(
     newton_steps: int = 3,
 ) -> tuple[Array, Array]:
     """A few damped Newton steps on each item's expected log-likelihood plus log prior."""
-    n_items = len(a)
     for _ in range(newton_steps):
-        z = a[cols, None] * (QUAD[None, :] - b[cols, None])
+        z = a[:, None] * (QUAD[None, :] - b[:, None])
         s = 1.0 / (1.0 + np.exp(-np.clip(z, -35, 35)))
-        p = np.clip(c[cols, None] + (1 - c[cols, None]) * s, 1e-9, 1 - 1e-9)
-        # d log L / dp * dp/dz, with dp/dz = (1 - c) s (1 - s)
-        dpdz = (1 - c[cols, None]) * s * (1 - s)
-        resid = (ys[:, None] - p) / (p * (1 - p)) * dpdz
-        info = dpdz**2 / (p * (1 - p))
-        dz_da = QUAD[None, :] - b[cols, None]
-        dz_db = -a[cols, None]
-        g_a = np.bincount(cols, (r * resid * dz_da).sum(axis=1), n_items) - (a - a0) / sd_a**2
-        g_b = np.bincount(cols, (r * resid * dz_db).sum(axis=1), n_items) - (b - b0) / sd_b**2
-        h_a = np.bincount(cols, (r * info * dz_da**2).sum(axis=1), n_items) + 1 / sd_a**2
-        h_b = np.bincount(cols, (r * info * dz_db**2).sum(axis=1), n_items) + 1 / sd_b**2
+        p = np.clip(c[:, None] + (1 - c[:, None]) * s, 1e-9, 1 - 1e-9)
+        # d log L / dp * dp/dz, with dp/dz = (1 - c) s (1 - s), summed over expected counts
+        dpdz = (1 - c[:, None]) * s * (1 - s)
+        resid = (r_k - n_k * p) / (p * (1 - p)) * dpdz
+        info = n_k * dpdz**2 / (p * (1 - p))
+        dz_da = QUAD[None, :] - b[:, None]
+        dz_db = -a[:, None]
+        g_a = (resid * dz_da).sum(axis=1) - (a - a0) / sd_a**2
+        g_b = (resid * dz_db).sum(axis=1) - (b - b0) / sd_b**2
+        h_a = (info * dz_da**2).sum(axis=1) + 1 / sd_a**2
+        h_b = (info * dz_db**2).sum(axis=1) + 1 / sd_b**2
         a = a + np.clip(g_a / h_a, -0.5, 0.5)
         b = b + np.clip(g_b / h_b, -0.5, 0.5)
         a = np.clip(a, -1.0, 4.0)
