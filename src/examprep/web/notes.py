@@ -85,7 +85,7 @@ def render_note(note: NoteView) -> RenderedNote:
         kind = CALLOUTS.get(title.strip().lower())
         html = html.replace("<h2>", f'<h2 id="{escape(anchor)}">', 1)
         if kind:
-            html = f'<section class="callout {kind}" aria-labelledby="{escape(anchor)}">{html}</section>'
+            html = f'<div class="callout {kind}">{html}</div>'
         parts.append(html)
     return RenderedNote(note, Markup("".join(parts)), contents)  # markdown-it escaped the text
 

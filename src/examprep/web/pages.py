@@ -76,7 +76,7 @@ def markdown_parser() -> MarkdownIt:
 
 
 def _table_open(*_args: Any, **_kwargs: Any) -> str:
-    return '<div class="table-wrap" tabindex="0" role="region" aria-label="Table">\n<table>\n'
+    return '<div class="table-wrap" tabindex="0">\n<table>\n'
 
 
 def _table_close(*_args: Any, **_kwargs: Any) -> str:
@@ -112,7 +112,18 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(markdown=markdown, percent=percent, utc=utc, duration=duration)
+    env.globals["asset"] = asset
     return Jinja2Templates(env=env)
+
+
+@cache
+def asset(name: str) -> str:
+    """A static file's address with its content's hash: browsers may keep it for good (a new
+    version has a new address), so a page needs no request for its stylesheet or script."""
+    import hashlib
+
+    digest = hashlib.sha256((HERE / "static" / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
 
 
 async def learner_context(request: Request) -> Context:
