@@ -69,7 +69,9 @@ def seed(workdir: Path, seed_value: int = 7) -> Seeded:
             services.answer(ctx, practice.attempt, q.position, q.options[0].key)
         exam = services.start_exam(ctx, questions=50, seed=seed_value + 1)
         for q in exam.questions[:6]:
-            services.answer(ctx, exam.attempt, q.position, ",".join(o.key for o in q.options[: q.choose]))
+            services.answer(
+                ctx, exam.attempt, q.position, ",".join(o.key for o in q.options[: q.choose])
+            )
         services.flag(ctx, exam.attempt, 2)
         return Seeded(done.attempt, exam.attempt, practice.attempt)
     finally:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import _web as W  # noqa: E402
+import _web as W
 
 
 def pages(seeded: W.Seeded) -> dict[str, str]:

@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import _web as W  # noqa: E402
+import _web as W
 
 
 def summary(samples: list[float]) -> dict[str, float]:

@@ -46,12 +46,16 @@ def _seed(settings: Settings) -> dict[str, str]:
     try:
         done = services.start_exam(ctx, questions=6, seed=1)
         for q in done.questions:
-            services.answer(ctx, done.attempt, q.position, ",".join(o.key for o in q.options[: q.choose]))
+            services.answer(
+                ctx, done.attempt, q.position, ",".join(o.key for o in q.options[: q.choose])
+            )
         services.flag(ctx, done.attempt, 2)
         services.submit(ctx, done.attempt)
         practice = services.start_practice(ctx, services.PracticeFilter(count=3), seed=2)
         first = practice.questions[0]
-        services.answer(ctx, practice.attempt, 1, ",".join(o.key for o in first.options[: first.choose]))
+        services.answer(
+            ctx, practice.attempt, 1, ",".join(o.key for o in first.options[: first.choose])
+        )
         exam = services.start_exam(ctx, questions=50, seed=3)
         services.flag(ctx, exam.attempt, 1)
         card = ctx.pack.cards[0].id
@@ -167,7 +171,9 @@ def test_notes_have_callouts_contents_and_links_to_practice(site: Site, tab: Pag
 
 
 @pytest.mark.parametrize("tab", [LAPTOP], indirect=True, ids=["laptop"])
-def test_the_exam_navigator_and_timer_are_in_view_beside_the_question(site: Site, tab: Page) -> None:
+def test_the_exam_navigator_and_timer_are_in_view_beside_the_question(
+    site: Site, tab: Page
+) -> None:
     tab.goto(site.server.url + site.pages["exam question"])
     navigator = tab.locator("nav.qnav")
     expect(navigator).to_be_in_viewport(ratio=1.0)

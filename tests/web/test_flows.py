@@ -85,7 +85,9 @@ def test_a_note_table_renders_as_a_table_with_anchored_callouts() -> None:
         body="Intro `ML.EVALUATE`.\n\n## Facts\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Traps\n\nCareful.\n",
     )
     rendered = render_note(note)
-    assert "<table>" in rendered.html and "| ---" not in rendered.html and "|---|" not in rendered.html
+    assert (
+        "<table>" in rendered.html and "| ---" not in rendered.html and "|---|" not in rendered.html
+    )
     assert "<th>a</th>" in rendered.html and "<code>ML.EVALUATE</code>" in rendered.html
     assert rendered.contents == [("n-t-facts", "Facts"), ("n-t-traps", "Traps")]
     assert '<div class="callout warn"><h2 id="n-t-traps">Traps</h2>' in rendered.html

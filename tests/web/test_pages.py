@@ -20,7 +20,10 @@ def test_an_empty_dashboard_says_what_to_do(client: TestClient) -> None:
     assert "P(pass): not yet" in text and "from 0 answers" in text
     assert "Take the placement test" in text and 'name="mode" value="diagnostic"' in page.text
     assert "you get about" not in text
-    assert "Pass mark 70 %: the pack's assumption. An assumption for tests. Change it in Settings" in text
+    assert (
+        "Pass mark 70 %: the pack's assumption. An assumption for tests. Change it in Settings"
+        in text
+    )
     assert "S1 Storage" in text and "S2 Compute" in text
     assert "No trend yet" in text
     assert "No exam date set" in text

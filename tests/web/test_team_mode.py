@@ -389,16 +389,33 @@ def test_a_learner_changes_their_own_password_and_stays_signed_in(
         sign_in(other_device, "ada")
         token = csrf(team, "/account")
         wrong = team.post(
-            "/account", data={"csrf": token, "current": "nope", "new": "a new long passphrase", "again": "a new long passphrase"}
+            "/account",
+            data={
+                "csrf": token,
+                "current": "nope",
+                "new": "a new long passphrase",
+                "again": "a new long passphrase",
+            },
         )
         assert wrong.status_code == 403
         differ = team.post(
-            "/account", data={"csrf": token, "current": PASSWORD, "new": "a new long passphrase", "again": "another"}
+            "/account",
+            data={
+                "csrf": token,
+                "current": PASSWORD,
+                "new": "a new long passphrase",
+                "again": "another",
+            },
         )
         assert differ.status_code == 400
         done = team.post(
             "/account",
-            data={"csrf": token, "current": PASSWORD, "new": "a new long passphrase", "again": "a new long passphrase"},
+            data={
+                "csrf": token,
+                "current": PASSWORD,
+                "new": "a new long passphrase",
+                "again": "a new long passphrase",
+            },
             follow_redirects=False,
         )
         assert location(done) == "/account?changed=true"

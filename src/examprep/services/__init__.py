@@ -154,8 +154,8 @@ __all__ = [
     "start_practice",
     "start_session",
     "study_summary",
-    "table_page",
     "submit",
+    "table_page",
     "upgrade_database",
     "visit",
 ]

@@ -165,9 +165,7 @@ def set_password(ctx: Context, name: str, password: str) -> Account:
         return to_account(row)
 
 
-def change_password(
-    ctx: Context, current: str, new: str, address: str | None = None
-) -> Account:
+def change_password(ctx: Context, current: str, new: str, address: str | None = None) -> Account:
     """The signed-in learner's own new password, given the current one (counted like a
     sign-in try); every session of the account ends, as with `set_password`."""
     _check_password(new)

@@ -96,7 +96,9 @@ def materials(pack: Pack, bullets: Iterable[str], *, skip: str = "") -> list[Bul
         notes = [Link(n.id, n.meta.title) for n in pack.notes if bullet in n.meta.covers]
         cards = [Link(c.id, _short(c.front)) for c in pack.cards if bullet in c.covers]
         questions = [
-            Link(q.id, _short(q.stem)) for q in pack.questions if bullet in q.covers and not q.generated
+            Link(q.id, _short(q.stem))
+            for q in pack.questions
+            if bullet in q.covers and not q.generated
         ]
         cards = [c for c in cards if c.id != skip]
         questions = [q for q in questions if q.id != skip]

@@ -142,9 +142,7 @@ class PasswordPage:
 
 
 @router.get("/account", response_class=HTMLResponse)
-def show_account(
-    request: Request, ctx: Ctx, changed: Annotated[bool, Query()] = False
-) -> Response:
+def show_account(request: Request, ctx: Ctx, changed: Annotated[bool, Query()] = False) -> Response:
     """The learner's own password form (team mode; local mode has no accounts)."""
     if _sessions(request) is None:
         return see_other("/config")
