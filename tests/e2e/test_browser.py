@@ -104,7 +104,7 @@ def test_a_short_exam_survives_a_reload_and_is_scored(
     page.fill("#questions", str(EXAM_QUESTIONS))
     page.get_by_role("button", name="Start the exam").click()
     expect(page.locator("h1")).to_have_text(f"Question 1 of {EXAM_QUESTIONS}")
-    expect(page.locator(".timer")).to_be_visible()
+    expect(page.locator(".timer").locator("visible=true")).to_be_visible()
     attempt = int(re.search(r"/exams/(\d+)/questions/1$", page.url).group(1))  # type: ignore[union-attr]
 
     given: dict[int, list[str]] = {}
@@ -124,11 +124,11 @@ def test_a_short_exam_survives_a_reload_and_is_scored(
     given[3] = answer_with_first_options(page)
     page.get_by_role("button", name="Flag for review").click()
     expect(page.get_by_role("button", name="Unflag")).to_be_visible()
-    expect(page.locator(".muted strong", has_text="flagged")).to_be_visible()
+    expect(page.locator(".page-head .badge.flag", has_text="flagged")).to_be_visible()
 
     page.get_by_role("link", name="Review and submit").click()
     expect(page.locator("h1")).to_have_text("Review your answers")
-    summary = page.locator("main > p", has_text="unanswered")
+    summary = page.locator("main p.summary")
     expect(summary).to_contain_text("1 unanswered: 4.")
     expect(summary).to_contain_text("1 flagged: 3.")
     page.get_by_role("button", name="Submit the exam").click()
@@ -145,7 +145,7 @@ def test_a_short_exam_survives_a_reload_and_is_scored(
         yours, key = cells.nth(2).inner_text(), cells.nth(3).inner_text()
         assert letters(yours) == set(given.get(position, []))
         right += letters(yours) == letters(key)
-    expect(page.locator(".big")).to_contain_text(f"{right}/{EXAM_QUESTIONS} correct")
+    expect(page.locator(".stat")).to_contain_text(f"{right}/{EXAM_QUESTIONS} correct")
 
     settings = Settings(**settings_for(tmp_path, card_pack))  # type: ignore[arg-type]
     ctx = services.open_context(settings)
@@ -161,7 +161,7 @@ def test_a_card_is_revealed_and_graded_with_the_mouse_and_the_keyboard(
     page: Page, mini_server: LiveServer
 ) -> None:
     page.goto(f"{mini_server.url}cards")
-    counts = page.locator("main > p").first
+    counts = page.locator("main p.counts")
     expect(counts).to_contain_text("new")
     new_before = int(re.search(r"(\d+) new", counts.inner_text()).group(1))  # type: ignore[union-attr]
     assert new_before > 2
@@ -172,13 +172,13 @@ def test_a_card_is_revealed_and_graded_with_the_mouse_and_the_keyboard(
     expect(back).to_be_visible()
     page.get_by_role("button", name=re.compile("Good: recalled")).click()
 
-    expect(page.locator("main > p").first).to_contain_text(f"{new_before - 1} new")
+    expect(page.locator("main p.counts")).to_contain_text(f"{new_before - 1} new")
     assert page.locator("#card-front").inner_text() != front
     page.keyboard.press(" ")  # Space reveals, 3 grades "good"
     expect(page.locator(".back")).to_be_visible()
     with page.expect_navigation():
         page.keyboard.press("3")
-    expect(page.locator("main > p").first).to_contain_text(f"{new_before - 2} new")
+    expect(page.locator("main p.counts")).to_contain_text(f"{new_before - 2} new")
 
 
 def test_a_search_highlights_what_it_found(page: Page, bundled_server: LiveServer) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,7 +16,7 @@ def test_contents_list_sections_bullets_and_coverage(rich_client: TestClient) ->
     assert page.status_code == 200
     assert "S1 Storage" in text and "S2.1.b" in text
     assert 'href="/notes/n-objects"' in page.text and 'href="/notes/S1.1.a"' in page.text
-    assert "none yet" in text  # bullets without notes say so
+    assert "no note yet" in text  # bullets without notes say so
     assert 'href="/practice?bullet=S1.1.a"' in page.text
 
 
@@ -22,7 +24,7 @@ def test_contents_list_sections_bullets_and_coverage(rich_client: TestClient) ->
 def test_a_note_by_id_bullet_subsection_or_section(rich_client: TestClient, target: str) -> None:
     page = rich_client.get(f"/notes/{target}")
     assert page.status_code == 200
-    assert "<h2>Buckets</h2>" in page.text  # Markdown rendered
+    assert re.search(r'<h2 id="[^"]+">Buckets</h2>', page.text)  # Markdown rendered
     assert "<strong>buckets</strong>" in page.text
     assert "verified 2026-11-01" in page.text
     assert 'href="https://docs.example.org/S1.1.a"' in page.text
@@ -63,7 +65,7 @@ def test_search_highlights_matches_and_links_notes(rich_client: TestClient) -> N
     assert "<mark>" in page.text and 'href="/notes/n-objects"' in page.text
     only_cards = rich_client.get("/search?q=object&kind=card")
     assert 'href="/notes/' not in only_cards.text
-    assert '<span class="tag">card</span>' in only_cards.text
+    assert '<span class="badge kind">card</span>' in only_cards.text
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,10 @@ def test_an_empty_dashboard_says_what_to_do(client: TestClient) -> None:
     assert "P(pass): not yet" in text and "from 0 answers" in text
     assert "Take the placement test" in text and 'name="mode" value="diagnostic"' in page.text
     assert "you get about" not in text
-    assert "Pass mark 70 %: an assumption (the pack's). An assumption for tests." in text
+    assert (
+        "Pass mark 70 %: the pack's assumption. An assumption for tests. Change it in Settings"
+        in text
+    )
     assert "S1 Storage" in text and "S2 Compute" in text
     assert "No trend yet" in text
     assert "No exam date set" in text
@@ -79,7 +82,7 @@ def test_history_lists_every_attempt_with_a_link(client: TestClient, ctx: Contex
 def test_settings_show_and_save(client: TestClient, ctx: Context) -> None:
     page = client.get("/config")
     assert page.status_code == 200
-    assert "Currently 70% (the pack's assumption)" in main_text(page.text)
+    assert "Currently 70%: the pack's assumption." in main_text(page.text)
     response = client.post(
         "/config", data={"exam_date": "2027-01-15", "pass_mark": "75%"}, follow_redirects=False
     )
@@ -88,8 +91,11 @@ def test_settings_show_and_save(client: TestClient, ctx: Context) -> None:
     assert config.exam_date is not None and config.exam_date.isoformat() == "2027-01-15"
     assert config.pass_mark == 0.75
     saved = main_text(client.get("/config?saved=true").text)
-    assert "Saved." in saved and "Currently 75% (your setting)" in saved
-    assert "Pass mark 75 %: an assumption (your setting" in main_text(client.get("/").text)
+    assert "Saved." in saved and "Currently 75%: your setting (the pack assumes 70 %)." in saved
+    home = main_text(client.get("/").text)
+    # One sentence: the mark in use, where it comes from, and the web setting (not a CLI command).
+    assert "Pass mark 75 %: your setting (the pack assumes 70 %). An assumption for tests." in home
+    assert "Change it in Settings" in home and "examprep config" not in home
     client.post("/config", data={"exam_date": "", "pass_mark": ""})
     cleared = services.get_config(ctx)
     assert cleared.exam_date is None and cleared.pass_mark_is_default

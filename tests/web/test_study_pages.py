@@ -48,7 +48,7 @@ def test_a_study_session_gives_feedback_then_the_next_question(
     done = client.post(f"/study/{attempt}/finish", follow_redirects=False)
     assert location(done) == f"/study/{attempt}/done"
     summary = main_text(client.get(f"/study/{attempt}/done").text)
-    assert "Study session finished" in summary and "answered 1 questions" in summary
+    assert "Study session finished" in summary and "answered 1 question." in summary
     assert "P(pass): not yet" in summary and "Take the placement test" in summary
     assert services.get_attempt(ctx, attempt).status == "finished"
     assert location(client.get(f"/study/{attempt}/questions/1", follow_redirects=False)).endswith(

@@ -379,3 +379,79 @@ def test_sign_in_answers_429_when_every_slot_stays_busy(team: TestClient) -> Non
     assert "examprep_session" not in response.headers.get("set-cookie", "")
     team.app.state.sign_in_gate = SignInGate()  # type: ignore[attr-defined]
     assert sign_in(team, "ada") == "/"  # the 429 cost none of ada's attempts
+
+
+def test_a_learner_changes_their_own_password_and_stays_signed_in(
+    team: TestClient, team_settings: Settings, clock: Clock, accounts: Context
+) -> None:
+    sign_in(team, "ada")
+    with client_for(team_settings, clock) as other_device:
+        sign_in(other_device, "ada")
+        token = csrf(team, "/account")
+        wrong = team.post(
+            "/account",
+            data={
+                "csrf": token,
+                "current": "nope",
+                "new": "a new long passphrase",
+                "again": "a new long passphrase",
+            },
+        )
+        assert wrong.status_code == 403
+        differ = team.post(
+            "/account",
+            data={
+                "csrf": token,
+                "current": PASSWORD,
+                "new": "a new long passphrase",
+                "again": "another",
+            },
+        )
+        assert differ.status_code == 400
+        done = team.post(
+            "/account",
+            data={
+                "csrf": token,
+                "current": PASSWORD,
+                "new": "a new long passphrase",
+                "again": "a new long passphrase",
+            },
+            follow_redirects=False,
+        )
+        assert location(done) == "/account?changed=true"
+        assert "Password changed" in team.get("/account?changed=true").text  # still signed in
+        assert other_device.get("/", follow_redirects=False).status_code == 303  # ended there
+    services.authenticate(accounts, "ada", "a new long passphrase")
+
+
+def test_an_instructor_opens_a_learner_s_attempts_read_only(
+    team: TestClient, accounts: Context
+) -> None:
+    ada = as_learner(accounts, "ada")
+    exam = services.start_exam(ada, questions=4, seed=1)
+    services.answer(ada, exam.attempt, 1, exam.questions[0].options[0].key)
+    services.submit(ada, exam.attempt)
+    open_exam = services.start_exam(ada, questions=4, seed=2)
+    sign_in(team, "ivy")
+    listing = team.get("/cohort/learners/ada")
+    assert listing.status_code == 200
+    assert f'href="/cohort/learners/ada/attempts/{exam.attempt}"' in listing.text
+    assert f'href="/cohort/learners/ada/attempts/{open_exam.attempt}"' not in listing.text
+    result = team.get(f"/cohort/learners/ada/attempts/{exam.attempt}?show=wrong")
+    assert result.status_code == 200 and "read-only" in main_text(result.text)
+    # An exam in progress is not submitted on the learner's behalf.
+    assert team.get(f"/cohort/learners/ada/attempts/{open_exam.attempt}").status_code == 409
+    assert services.get_attempt(ada, open_exam.attempt).status == "open"
+    assert team.get("/cohort/learners/nobody").status_code == 404
+
+
+def test_a_learner_cannot_open_another_learner_s_attempts(
+    team: TestClient, accounts: Context
+) -> None:
+    bob = as_learner(accounts, "bob")
+    exam = services.start_exam(bob, questions=4, seed=1)
+    services.submit(bob, exam.attempt)
+    sign_in(team, "ada")
+    assert team.get("/cohort/learners/bob").status_code == 403
+    assert team.get(f"/cohort/learners/bob/attempts/{exam.attempt}").status_code == 403
+    assert team.get(f"/attempts/{exam.attempt}").status_code == 403

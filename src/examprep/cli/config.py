@@ -45,4 +45,4 @@ def config(
     out.print(f"exam-date: {when}")
     origin = "the pack's assumption" if cfg.pass_mark_is_default else "your setting"
     out.print(f"pass-mark: {cfg.pass_mark:.0%} ({origin})")
-    out.print(f"[dim]{cfg.pass_mark_note}[/]")
+    out.print(f"[dim]{cfg.pass_mark_note} Change it with `examprep config pass-mark`.[/]")

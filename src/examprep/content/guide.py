@@ -68,7 +68,7 @@ def _exam_facts(pack: Pack) -> list[str]:
     lines = [
         f"- Questions: {q.min}-{q.max}, single and multiple select",
         f"- Time: {meta.minutes} minutes",
-        f"- Pass mark: {meta.pass_mark_note}",
+        f"- Pass mark: {meta.pass_mark:.0%} assumed. {meta.pass_mark_note}",
     ]
     if meta.guide_date:
         guide = f"exam guide of {meta.guide_date.isoformat()}"

@@ -4,6 +4,7 @@ from examprep.services.accounts import (
     Account,
     add_user,
     authenticate,
+    change_password,
     disable_user,
     find_account,
     list_users,
@@ -19,7 +20,7 @@ from examprep.services.calibration import (
     import_responses,
 )
 from examprep.services.cards import CardView, due_reviews, grade
-from examprep.services.cohort import Cohort, cohort
+from examprep.services.cohort import Cohort, cohort, learner_history, learner_result
 from examprep.services.context import Context, open_context
 from examprep.services.database import UpgradeResult, upgrade_database
 from examprep.services.exams import (
@@ -34,6 +35,16 @@ from examprep.services.exams import (
 from examprep.services.exports import ExportReport, export_anki, export_gift
 from examprep.services.guide import GuideReport, export_guide
 from examprep.services.learners import LearnerConfig, get_config, set_config
+from examprep.services.library import (
+    BulletMaterial,
+    CardPage,
+    QuestionPage,
+    TablePage,
+    bullet_materials,
+    card_page,
+    question_page,
+    table_page,
+)
 from examprep.services.names import NameView, find_names
 from examprep.services.notes import NoteView, SectionContents, find_notes, notes_contents
 from examprep.services.overview import Overview, overview
@@ -62,7 +73,9 @@ from examprep.services.web_sessions import (
 __all__ = [
     "Account",
     "BackupReport",
+    "BulletMaterial",
     "CalibrationReport",
+    "CardPage",
     "CardView",
     "CheckReport",
     "Cohort",
@@ -76,17 +89,22 @@ __all__ = [
     "Overview",
     "PracticeFilter",
     "ProgressReport",
+    "QuestionPage",
     "ReadinessReport",
     "SectionContents",
     "Step",
     "StudySummary",
     "StudyTip",
+    "TablePage",
     "UpgradeResult",
     "add_user",
     "answer",
     "authenticate",
     "backup_database",
+    "bullet_materials",
     "calibrate_bank",
+    "card_page",
+    "change_password",
     "check_pack",
     "cohort",
     "disable_user",
@@ -112,6 +130,8 @@ __all__ = [
     "import_progress",
     "import_responses",
     "latest_finished",
+    "learner_history",
+    "learner_result",
     "list_users",
     "load_pack_for",
     "next_question",
@@ -120,6 +140,7 @@ __all__ = [
     "overview",
     "pack_stats",
     "panel_sheet",
+    "question_page",
     "readiness_report",
     "record_panel",
     "result",
@@ -134,6 +155,7 @@ __all__ = [
     "start_session",
     "study_summary",
     "submit",
+    "table_page",
     "upgrade_database",
     "visit",
 ]

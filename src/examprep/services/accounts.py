@@ -165,6 +165,14 @@ def set_password(ctx: Context, name: str, password: str) -> Account:
         return to_account(row)
 
 
+def change_password(ctx: Context, current: str, new: str, address: str | None = None) -> Account:
+    """The signed-in learner's own new password, given the current one (counted like a
+    sign-in try); every session of the account ends, as with `set_password`."""
+    _check_password(new)
+    authenticate(ctx, ctx.learner, current, address)
+    return set_password(ctx, ctx.learner, new)
+
+
 def account_key(name: str) -> str:
     """The sign-in limit key of an account name (hashed: any text a client sends fits)."""
     return "account:" + hashlib.sha256(name.encode()).hexdigest()

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from examprep.errors import Forbidden
+from examprep.errors import Conflict, Forbidden, NotFound
 from examprep.services.context import Context
 
 if TYPE_CHECKING:
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from examprep.content.loader import Pack
     from examprep.engine.evidence import Answer
+    from examprep.services.views import ExamResult, HistoryLine
 
 MIN_FOR_DISCRIMINATION = 5  # fewer learners than this: no correlation worth showing
 SUSPECT_DISCRIMINATION = 0.0  # strong learners miss it more than weak ones: a wrong key?
@@ -98,6 +99,43 @@ def cohort(ctx: Context) -> Cohort:
         section_titles={s.id: s.title for s in pack.sections},
         learners=learners,
         items=item_statistics(pack, rows),
+    )
+
+
+def learner_history(ctx: Context, learner: str) -> list[HistoryLine]:
+    """Instructors only: a learner's attempts on this pack, oldest first (read-only)."""
+    from examprep.services.results import history
+
+    return history(_as_learner(ctx, learner))
+
+
+def learner_result(ctx: Context, learner: str, attempt_id: int) -> ExamResult:
+    """Instructors only: a learner's finished attempt, scored. Read-only: an attempt still open
+    or not yet closed at its deadline is refused rather than submitted on the learner's behalf."""
+    from examprep.services.exams import owned_attempt, status_of
+    from examprep.services.results import read_result
+
+    view = _as_learner(ctx, learner)
+    with view.transaction() as session:
+        attempt = owned_attempt(view, session, attempt_id)
+        if status_of(attempt, view.now()) != "finished":
+            raise Conflict(f"attempt {attempt_id} is not finished yet; its result comes later")
+        return read_result(view, session, attempt)
+
+
+def _as_learner(ctx: Context, learner: str) -> Context:
+    """A context reading `learner`'s data, once the caller is known to be an instructor."""
+    from examprep.store.learners import find_learner
+
+    with ctx.transaction() as session:
+        _require_instructor(ctx, session)
+        if find_learner(session, learner) is None:
+            raise NotFound(f"no learner {learner!r}")
+    return Context(
+        settings=ctx.settings.model_copy(update={"learner": learner}),
+        clock=ctx.clock,
+        _engine=ctx.engine,
+        _pack=ctx.pack,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,11 +59,34 @@ def check_pack(path: Path | None = None, strict: bool = False) -> CheckReport:
     return CheckReport(path=root, problems=sorted(problems), strict=strict)
 
 
+# Packs parsed in this process, by folder and the fingerprint of its files: `examprep serve`
+# checks the pack before it starts the server and the app loads it again in the same process.
+_LOADED: dict[Path, tuple[tuple[int, int], Pack]] = {}
+
+
+def _fingerprint(root: Path) -> tuple[int, int]:
+    """How many files the pack has and the newest change among them (an edit shows in both)."""
+    count, newest = 0, 0
+    for folder, _, files in os.walk(root):
+        for name in files:
+            count += 1
+            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+    return count, newest
+
+
 def load_pack_for(settings: Settings) -> Pack:
-    """The pack the settings point at (the bundled one by default)."""
+    """The pack the settings point at (the bundled one by default), parsed once per process
+    while its files stay unchanged."""
     from examprep.content.loader import load_pack
 
-    return load_pack(_pack_dir(settings.pack_path))
+    root = _pack_dir(settings.pack_path).resolve()
+    fingerprint = _fingerprint(root)
+    known = _LOADED.get(root)
+    if known is not None and known[0] == fingerprint:
+        return known[1]
+    pack = load_pack(root)
+    _LOADED[root] = (fingerprint, pack)
+    return pack
 
 
 def pack_stats(path: Path | None = None) -> dict[str, Any]:

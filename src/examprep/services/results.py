@@ -234,6 +234,11 @@ def result(ctx: Context, attempt_id: int) -> ExamResult:
         return _result(ctx, session, attempt)
 
 
+def read_result(ctx: Context, session: Session, attempt: AttemptRow) -> ExamResult:
+    """The result of a closed attempt, read without changing anything."""
+    return _result(ctx, session, attempt)
+
+
 def latest_finished(ctx: Context) -> int | None:
     """The id of the learner's most recently finished attempt."""
     from examprep.store.attempts import list_attempts

@@ -133,3 +133,54 @@ def sign_out(
     response = see_other("/login")
     sessions.clear(response)
     return response
+
+
+@dataclass(frozen=True)
+class PasswordPage:
+    error: str | None = None
+    changed: bool = False
+
+
+@router.get("/account", response_class=HTMLResponse)
+def show_account(request: Request, ctx: Ctx, changed: Annotated[bool, Query()] = False) -> Response:
+    """The learner's own password form (team mode; local mode has no accounts)."""
+    if _sessions(request) is None:
+        return see_other("/config")
+    return render(request, "account.html", PasswordPage(changed=changed), "Your account")
+
+
+@router.post("/account")
+async def change_own_password(
+    request: Request,
+    ctx: Ctx,
+    current: Annotated[str, Form(max_length=1000)],
+    new: Annotated[str, Form(max_length=1000)],
+    again: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    """Check the current password, set the new one, end every other session, stay signed in."""
+    from starlette.concurrency import run_in_threadpool
+
+    from examprep.errors import InvalidInput
+    from examprep.services import change_password, start_session
+
+    sessions = _sessions(request)
+    if sessions is None:
+        return see_other("/config")
+    if new != again:
+        page = PasswordPage("the two new passwords differ; type the same one twice")
+        return render(request, "account.html", page, "Your account", 400)
+    address = request.client.host if request.client else None
+    try:
+        async with request.app.state.sign_in_gate.slot():
+            await run_in_threadpool(change_password, ctx, current, new, address)
+            token = await run_in_threadpool(start_session, ctx, ctx.learner)
+    except SignInBusy:
+        return render(request, "account.html", PasswordPage(BUSY), "Your account", 429)
+    except Forbidden:
+        page = PasswordPage("the current password is not right")
+        return render(request, "account.html", page, "Your account", 403)
+    except InvalidInput as exc:
+        return render(request, "account.html", PasswordPage(str(exc)), "Your account", 400)
+    response = see_other("/account?changed=true")
+    sessions.set_cookie(response, request, token)
+    return response

@@ -32,6 +32,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         cohort,
         dashboard,
         exams,
+        library,
         notes,
         practice,
         preferences,
@@ -72,7 +73,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
     install_error_pages(app)
     install_origin_check(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    routers = (dashboard, exams, results, practice, study, cards, notes, search, advisor)
+    routers = (dashboard, exams, results, practice, study, library, cards, notes, search, advisor)
     for module in (*routers, cohort, preferences, accounts):
         app.include_router(module.router)
     return app

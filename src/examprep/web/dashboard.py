@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from examprep.services import Context
 from examprep.web.chart import LineChart, pass_chart
-from examprep.web.pages import AttemptLink, Ctx, attempt_links, render
+from examprep.web.pages import AttemptLink, Ctx, PassMark, attempt_links, pass_mark, render
 
 if TYPE_CHECKING:
     from examprep.services import StudyTip
@@ -40,9 +40,7 @@ class DashboardPage:
     withheld: str | None
     low: float
     high: float
-    pass_mark: float
-    pass_mark_is_default: bool
-    pass_mark_note: str
+    pass_mark: PassMark
     at_marks: list[tuple[float, float]]
     responses: int
     sections: list[SectionBar]
@@ -79,9 +77,7 @@ def dashboard_page(ctx: Context) -> DashboardPage:
         withheld=report.withheld,
         low=now.low,
         high=now.high,
-        pass_mark=now.pass_mark,
-        pass_mark_is_default=config.pass_mark_is_default,
-        pass_mark_note=config.pass_mark_note,
+        pass_mark=pass_mark(ctx, now.pass_mark, config.pass_mark_is_default),
         at_marks=sorted(report.at_marks.items()),
         responses=now.responses,
         sections=[

@@ -35,7 +35,6 @@ NAV = (
     ("/search", "Search"),
     ("/advisor", "Advisor"),
     ("/history", "History"),
-    ("/config", "Settings"),
 )
 
 
@@ -52,18 +51,41 @@ class Chrome:
     csrf: str = ""
     nav: tuple[tuple[str, str], ...] = NAV
 
+    @property
+    def links(self) -> list[tuple[str, str, bool]]:
+        """The main pages (and the cohort, for instructors) with the current one marked."""
+        extra = (("/cohort", "Cohort"),) if self.role == "instructor" else ()
+        return [(href, label, self.is_current(href)) for href, label in (*self.nav, *extra)]
+
+    def is_current(self, href: str) -> bool:
+        if href == "/":
+            return self.path == "/"
+        return self.path == href or self.path.startswith(href + "/")
+
 
 @cache
-def _markdown() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    # HTML disabled: raw tags in pack text are shown as text, never interpreted.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False})
+    # HTML disabled: raw tags in pack text are shown as text, never interpreted. Tables (GFM)
+    # on; each table sits in a scrolling frame so a wide one never widens the page on a phone.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
+    return md
+
+
+def _table_open(*_args: Any, **_kwargs: Any) -> str:
+    return '<div class="table-wrap" tabindex="0">\n<table>\n'
+
+
+def _table_close(*_args: Any, **_kwargs: Any) -> str:
+    return "</table>\n</div>\n"
 
 
 def markdown(text: str) -> Markup:
     """Markdown to HTML with raw HTML disabled and unsafe link schemes refused."""
-    return Markup(_markdown().render(text))  # safe: markdown-it escapes raw HTML itself
+    return Markup(markdown_parser().render(text))  # safe: markdown-it escapes raw HTML itself
 
 
 def percent(value: float | None, digits: int = 0) -> str:
@@ -90,7 +112,18 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(markdown=markdown, percent=percent, utc=utc, duration=duration)
+    env.globals["asset"] = asset
     return Jinja2Templates(env=env)
+
+
+@cache
+def asset(name: str) -> str:
+    """A static file's address with its content's hash: browsers may keep it for good (a new
+    version has a new address), so a page needs no request for its stylesheet or script."""
+    import hashlib
+
+    digest = hashlib.sha256((HERE / "static" / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
 
 
 async def learner_context(request: Request) -> Context:
@@ -220,3 +253,18 @@ def attempt_url(attempt: int, mode: str, status: str) -> str:
 
 def attempt_links(lines: list[HistoryLine]) -> list[AttemptLink]:
     return [AttemptLink(x, attempt_url(x.attempt, x.mode, x.status)) for x in lines]
+
+
+@dataclass(frozen=True)
+class PassMark:
+    """The pass mark in use and where it comes from, for the one sentence every page shows."""
+
+    mark: float
+    pack_mark: float
+    is_default: bool
+    note: str  # the pack's word on why the pass mark is an assumption
+
+
+def pass_mark(ctx: Context, mark: float, is_default: bool) -> PassMark:
+    meta = ctx.pack.meta
+    return PassMark(mark, meta.pass_mark, is_default, meta.pass_mark_note)

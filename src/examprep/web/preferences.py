@@ -22,6 +22,7 @@ class ConfigPage:
     pass_mark: str
     pass_mark_is_default: bool
     pass_mark_note: str
+    pack_pass_mark: str
     days_to_exam: int | None
     saved: bool = False
     error: str | None = None
@@ -37,6 +38,7 @@ def config_page(ctx: Context, saved: bool = False, error: str | None = None) -> 
         pass_mark=f"{config.pass_mark * 100:g}%",
         pass_mark_is_default=config.pass_mark_is_default,
         pass_mark_note=config.pass_mark_note,
+        pack_pass_mark=f"{ctx.pack.meta.pass_mark * 100:g} %",
         days_to_exam=config.days_to_exam(ctx.now().date()),
         saved=saved,
         error=error,

@@ -22,7 +22,7 @@ MARK = re.compile(r"\*\*(.+?)\*\*")
 class Result:
     kind: str
     title: str
-    href: str | None
+    href: str
     snippet: list[tuple[str, bool]]  # pieces of text; True for a matched word (highlighted)
 
 
@@ -50,10 +50,14 @@ def pieces(snippet: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _href(kind: str, item: str) -> str | None:
-    if kind == "note":
-        return f"/notes/{item}"
-    return None
+PLACES = {"note": "/notes/", "card": "/cards/", "table": "/tables/", "question": "/questions/"}
+
+
+def _href(kind: str, item: str) -> str:
+    """Where a hit lives: every kind of material has a page."""
+    from urllib.parse import quote
+
+    return PLACES[kind] + quote(item, safe="")
 
 
 @router.get("/search", response_class=HTMLResponse)

@@ -106,7 +106,10 @@ def install_origin_check(app: FastAPI) -> None:
         response = _refusal(request) or await call_next(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
+        if request.url.path.startswith("/static/") and "v" in request.query_params:
+            # A hashed address (pages.asset): its content never changes.
+            response.headers.setdefault("Cache-Control", "public, max-age=31536000, immutable")
+        elif not request.url.path.startswith("/static/"):
             # Pages show a learner's own data: no browser or proxy cache may keep a copy.
             response.headers.setdefault("Cache-Control", "no-store")
         response.headers["X-Request-Id"] = request_id

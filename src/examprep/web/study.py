@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from examprep.errors import Conflict, InvalidInput, NotFound
 from examprep.services import Context, StudyTip
 from examprep.services.views import AttemptView, Feedback, QuestionView
+from examprep.web.dashboard import SectionBar
 from examprep.web.pages import AttemptId, Ctx, Position, render, see_other
 
 router = APIRouter()
@@ -58,6 +59,21 @@ class AdaptiveDonePage:
     high: float
     pass_mark: float
     next_three: list[StudyTip]
+    correct: int = 0
+    sections: tuple[SectionBar, ...] = ()  # this session's sections, weakest estimate first
+    session_right: dict[str, tuple[int, int]] = field(default_factory=dict)  # right, asked
+
+    @property
+    def diagnostic(self) -> bool:
+        return self.mode == MODES["diagnostic"]
+
+    @property
+    def weakest(self) -> SectionBar | None:
+        return self.sections[0] if self.sections else None
+
+    @property
+    def strongest(self) -> SectionBar | None:
+        return self.sections[-1] if len(self.sections) > 1 else None
 
 
 def adaptive_view(ctx: Context, attempt: int) -> AttemptView:
@@ -210,12 +226,22 @@ def finish(ctx: Ctx, attempt: AttemptId) -> Response:
 @router.get("/study/{attempt}/done", response_class=HTMLResponse)
 def show_done(request: Request, ctx: Ctx, attempt: AttemptId) -> Response:
     """Where the learner stands after the session."""
-    from examprep.services import readiness_report
+    from examprep.services import readiness_report, result
 
     view = adaptive_view(ctx, attempt)
     if view.status == "open":
         return see_other(_base(attempt))
     report = readiness_report(ctx)
+    done = result(ctx, attempt)
+    asked = {s.id: (s.correct, s.total) for s in done.sections if s.total}
+    bars = sorted(
+        (
+            SectionBar(s, report.section_titles.get(s, s), e.theta, e.se, e.n)
+            for s, e in report.now.by_section.items()
+            if s in asked
+        ),
+        key=lambda b: b.theta,
+    )
     page = AdaptiveDonePage(
         mode=MODES[view.mode],
         attempt=attempt,
@@ -226,5 +252,8 @@ def show_done(request: Request, ctx: Ctx, attempt: AttemptId) -> Response:
         high=report.now.high,
         pass_mark=report.now.pass_mark,
         next_three=report.study_next[:3],
+        correct=done.correct,
+        sections=tuple(bars),
+        session_right=asked,
     )
     return render(request, "study_done.html", page, page.mode)

@@ -2,9 +2,7 @@
 (function () {
   "use strict";
 
-  function countdown() {
-    var timer = document.querySelector(".timer[data-deadline]");
-    if (!timer) return;
+  function countdown(timer) {
     // The server computed the time left from the stored deadline; counting from it here keeps
     // a wrong clock on this device from shortening or stretching the exam.
     var deadline = Date.now() + 1000 * parseInt(timer.getAttribute("data-remaining"), 10);
@@ -66,7 +64,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    countdown();
+    document.querySelectorAll(".timer[data-deadline]").forEach(countdown);
     document.querySelectorAll("form[data-autosave]").forEach(function (form) {
       form.addEventListener("change", function () { autosave(form); });
     });
