@@ -155,7 +155,9 @@ def _render_stats(data: dict[str, Any]) -> None:
         f"blind panel: {panel['items_read']['expert']} items read by an expert "
         f"(reached the key {reached['expert']:.0%}), {panel['items_read']['test-wise']} by a "
         f"test-wise reader (reached it {reached['test-wise']:.0%}); "
-        f"{panel['decisive_facts']} distinct decisive facts, {panel['families']} families"
+        f"{panel['decisive_facts']} distinct decisive facts, {panel['families']} families; "
+        f"targets (expert >= {panel['targets']['expert']:.0%}, test-wise <= "
+        f"{panel['targets']['test-wise']:.0%}) {'met' if panel['met'] else 'not met'}"
     )
     gaps = data["coverage"]
     out.print(

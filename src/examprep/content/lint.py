@@ -15,13 +15,10 @@ from examprep.content.schema import Question
 NEAR_DUPLICATE = 0.6  # Jaccard similarity of word 3-grams above which stems are near-duplicates
 # Bank v2 limits (docs/authoring.md): per section, the key may be the single longest option in at
 # most this share of single-answer items, and the test-wise solver may beat chance by at most
-# SOLVER_MARGIN; over the bank, expert readers agree with the key in at least EXPERT_AGREEMENT
-# of items and test-wise readers reach it in at most TESTWISE_LIMIT.
+# SOLVER_MARGIN. The panel's bank-wide targets are reported by `pack stats`, not enforced here.
 KEY_LONGEST_LIMIT = 0.30
 SOLVER_MARGIN = 0.10
 CUE_SAMPLE = 20  # section shares are judged only over at least this many items
-EXPERT_AGREEMENT = 0.97
-TESTWISE_LIMIT = 0.35
 SUSPECTED_FAMILY = 0.5  # Jaccard similarity of decisive-fact terms (same key names) for a family
 # A model or feature named with its version ("Gemini 2.5 Flash"): versions retire within months.
 VERSIONED_MODEL = re.compile(r"\b(?:Gemini|Gemma|Imagen|Veo|Claude|Llama)\s+\d+(?:\.\d+)*\b")
@@ -485,9 +482,8 @@ def _check_cues(checks: _Checks) -> None:
 
 
 def _check_panel(checks: _Checks) -> None:
-    """Blind reads of the current revision, difficulty from the panel, bank-wide agreement."""
+    """Blind reads of the current revision, a decisive fact, and the difficulty the panel shows."""
     questions = checks.pack.questions
-    agree = answered = solved = read_tw = 0
     for q in questions:
         if not q.decisive_fact:
             checks.add(q.id, "decisive_fact", "no decisive fact", severity="warning")
@@ -500,11 +496,6 @@ def _check_panel(checks: _Checks) -> None:
                 f"revision {q.revision} has no blind read by {' or '.join(missing)} reader",
                 severity="warning",
             )
-        key = q.key_letters
-        answered += len(experts)
-        agree += sum(sorted(r.answer) == key for r in experts)
-        read_tw += len(testwise)
-        solved += sum(sorted(r.answer) == key for r in testwise)
         derived = panel_difficulty(q)
         if derived is not None and derived != q.difficulty:
             checks.add(
@@ -514,25 +505,6 @@ def _check_panel(checks: _Checks) -> None:
                 "difficulty",
                 severity="warning",
             )
-    if not questions:
-        return
-    first = questions[0].id
-    if answered and agree / answered < EXPERT_AGREEMENT:
-        checks.add(
-            first,
-            "panel",
-            f"expert readers reached the key in {agree / answered:.1%} of reads "
-            f"(at least {EXPERT_AGREEMENT:.0%})",
-            severity="warning",
-        )
-    if read_tw and solved / read_tw > TESTWISE_LIMIT:
-        checks.add(
-            first,
-            "panel",
-            f"test-wise readers reached the key in {solved / read_tw:.1%} of reads "
-            f"(at most {TESTWISE_LIMIT:.0%})",
-            severity="warning",
-        )
 
 
 def _key_names(q: Question) -> frozenset[str]:
