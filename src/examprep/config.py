@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     pack_path: Path | None = Field(
         default=None, description="Content pack directory; default: the bundled gcp-pmle pack."
     )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Folder for the compiled pack cache (safe to delete); default: the user "
+        "cache folder.",
+    )
     learner: str = Field(default="me", description="Learner name used by the CLI.")
     secret_key: SecretStr | None = Field(
         default=None, description="Signs web sessions; required when serving beyond localhost."
@@ -37,6 +42,13 @@ class Settings(BaseSettings):
         from platformdirs import user_data_path
 
         return user_data_path(APP_NAME, appauthor=False)
+
+    def resolved_cache_dir(self) -> Path:
+        if self.cache_dir is not None:
+            return self.cache_dir.expanduser()
+        from platformdirs import user_cache_path
+
+        return user_cache_path(APP_NAME, appauthor=False)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

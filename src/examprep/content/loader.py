@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,17 +37,41 @@ def bundled_pack_path() -> Path:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where an item was defined, so later checks can name file and line."""
+    """Where an item was defined (file and key path), so checks can name file and line.
+
+    The line is looked up only when asked for, that is when a problem is reported: from the
+    parsed document while the pack is being read, from the file again for a loaded pack (which
+    keeps no documents, so a cached pack stays small).
+    """
 
     path: str
-    line: int
-    doc: YamlDocument | None = None
     loc: tuple[str | int, ...] = ()
+    doc: YamlDocument | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def line(self) -> int:
+        return self.line_of()
 
     def line_of(self, *sub: str | int) -> int:
-        if self.doc is None:
-            return self.line
-        return self.doc.line_of((*self.loc, *sub))
+        doc = self.doc if self.doc is not None else _document(self.path)
+        if doc is None:
+            return 1
+        return doc.line_of((*self.loc, *sub))
+
+    def light(self) -> Origin:
+        """This origin without its parsed document."""
+        return Origin(self.path, self.loc)
+
+
+def _document(path: str) -> YamlDocument | None:
+    """The YAML document (or Markdown front matter) at `path`, for line numbers; None if gone."""
+    file = Path(path)
+    try:
+        if file.suffix == ".md":
+            return split_front_matter(file, file.read_text(encoding="utf-8"))[0]
+        return read_yaml(file)
+    except (OSError, UnicodeDecodeError, YamlFileError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -225,7 +249,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
             if q is not None:
                 section = bullet_section.get(q.covers[0], "")
                 questions.append(q.model_copy(update={"section": section}))
-                reader.register(origins, q.id, Origin(str(file), doc.line_of(loc), doc, loc))
+                reader.register(origins, q.id, Origin(str(file), loc, doc))
 
     for file in sorted((root / "cards").glob("*.yaml")):
         doc = reader.read(file)
@@ -235,7 +259,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
             card = reader.validate(Card, value, doc, loc, _item_name(value, f"cards[{index}]"))
             if card is not None:
                 cards.append(card)
-                reader.register(origins, card.id, Origin(str(file), doc.line_of(loc), doc, loc))
+                reader.register(origins, card.id, Origin(str(file), loc, doc))
 
     for file in sorted((root / "tables").glob("*.yaml")):
         doc = reader.read(file)
@@ -243,7 +267,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
             table = reader.validate(Table, doc.data, doc, (), _item_name(doc.data, file.stem))
             if table is not None:
                 tables.append(table)
-                reader.register(origins, table.id, Origin(str(file), 1, doc, ()))
+                reader.register(origins, table.id, Origin(str(file), (), doc))
 
     notes = _read_notes(root, reader, origins)
 
@@ -257,7 +281,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
                 if product is not None:
                     names.append(product)
                     reader.register(
-                        origins, product.id, Origin(str(names_path), doc.line_of(loc), doc, loc)
+                        origins, product.id, Origin(str(names_path), loc, doc)
                     )
 
     advisor = None
@@ -267,7 +291,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
         if doc is not None:
             advisor = reader.validate(AdvisorTree, doc.data, doc, (), "advisor")
             if advisor is not None:
-                reader.register(origins, "advisor", Origin(str(advisor_path), 1, doc, ()))
+                reader.register(origins, "advisor", Origin(str(advisor_path), (), doc))
 
     pack = Pack(
         root=root,
@@ -298,12 +322,15 @@ def _read_notes(root: Path, reader: _Reader, origins: dict[str, Origin]) -> list
         meta = reader.validate(NoteMeta, doc.data, doc, (), _item_name(doc.data, file.stem))
         if meta is not None:
             notes.append(Note(meta=meta, body=body, path=str(file.relative_to(root))))
-            reader.register(origins, meta.id, Origin(str(file), 1, doc, ()))
+            reader.register(origins, meta.id, Origin(str(file), (), doc))
     return notes
 
 
 def load_pack(path: Path | str | None = None) -> Pack:
-    """Load and validate a pack (the bundled one by default); raise PackError on any error."""
+    """Load and validate a pack (the bundled one by default); raise PackError on any error.
+
+    The pack keeps light origins (file and key path, no parsed documents), so it stays small.
+    """
     from examprep.content.lint import lint_pack
 
     pack, problems = read_pack(path)
@@ -312,4 +339,5 @@ def load_pack(path: Path | str | None = None) -> Pack:
     errors = [p for p in problems if p.severity == "error"]
     if errors or pack is None:
         raise PackError(sorted(errors))
-    return pack
+    light = {item: origin.light() for item, origin in pack.origins.items()}
+    return replace(pack, origins=light)

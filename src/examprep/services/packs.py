@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from examprep.content.compiled import load_compiled
 from examprep.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -59,10 +60,8 @@ def check_pack(path: Path | None = None, strict: bool = False) -> CheckReport:
 
 
 def load_pack_for(settings: Settings) -> Pack:
-    """The pack the settings point at (the bundled one by default)."""
-    from examprep.content.loader import load_pack
-
-    return load_pack(_pack_dir(settings.pack_path))
+    """The pack the settings point at (the bundled one by default), from the compiled cache."""
+    return load_compiled(_pack_dir(settings.pack_path), settings.resolved_cache_dir())
 
 
 def pack_stats(path: Path | None = None) -> dict[str, Any]:
