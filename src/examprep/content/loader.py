@@ -280,9 +280,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
                 product = reader.validate(Product, value, doc, loc, name)
                 if product is not None:
                     names.append(product)
-                    reader.register(
-                        origins, product.id, Origin(str(names_path), loc, doc)
-                    )
+                    reader.register(origins, product.id, Origin(str(names_path), loc, doc))
 
     advisor = None
     advisor_path = root / "advisor.yaml"

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
 from examprep.errors import Conflict, Forbidden, InvalidInput, NotFound
 from examprep.services.context import Context
+from examprep.store.accounts import all_learners, set_account
+from examprep.store.learners import find_learner, get_or_create_learner, get_setting, put_setting
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -46,8 +51,6 @@ class Account:
 
 @cache
 def _hasher() -> PasswordHasher:
-    from argon2 import PasswordHasher
-
     return PasswordHasher()
 
 
@@ -62,8 +65,6 @@ def _check_password(password: str) -> None:
 
 
 def _row(session: Session, name: str) -> LearnerRow:
-    from examprep.store.learners import find_learner
-
     row = find_learner(session, name)
     if row is None:
         raise NotFound(f"no user {name!r}")
@@ -72,9 +73,6 @@ def _row(session: Session, name: str) -> LearnerRow:
 
 def add_user(ctx: Context, name: str, password: str, role: str = "learner") -> Account:
     """Create an account (or give an existing password-less learner, such as the CLI's, one)."""
-    from examprep.store.accounts import set_account
-    from examprep.store.learners import find_learner, get_or_create_learner
-
     if not NAME.fullmatch(name):
         raise InvalidInput(
             f"user name {name!r}: use 1-80 lower-case letters, digits, '.', '_' or '-'"
@@ -94,16 +92,12 @@ def add_user(ctx: Context, name: str, password: str, role: str = "learner") -> A
 
 def list_users(ctx: Context) -> list[Account]:
     """Every learner with their role and whether they can sign in."""
-    from examprep.store.accounts import all_learners
-
     with ctx.transaction() as session:
         return [_account(r) for r in all_learners(session)]
 
 
 def find_account(ctx: Context, name: str) -> Account | None:
     """The account called `name`, if there is one."""
-    from examprep.store.learners import find_learner
-
     with ctx.transaction() as session:
         row = find_learner(session, name)
         return _account(row) if row is not None else None
@@ -111,8 +105,6 @@ def find_account(ctx: Context, name: str) -> Account | None:
 
 def disable_user(ctx: Context, name: str, disabled: bool = True) -> Account:
     """Stop (or with disabled=False, allow again) a user's sign-ins and sessions."""
-    from examprep.store.accounts import set_account
-
     with ctx.transaction() as session:
         row = _row(session, name)
         set_account(row, disabled=disabled)
@@ -121,8 +113,6 @@ def disable_user(ctx: Context, name: str, disabled: bool = True) -> Account:
 
 def set_password(ctx: Context, name: str, password: str) -> Account:
     """Give a user a new password; their existing sessions end."""
-    from examprep.store.accounts import set_account
-
     _check_password(password)
     digest = _hasher().hash(password)
     with ctx.transaction() as session:
@@ -134,8 +124,6 @@ def set_password(ctx: Context, name: str, password: str) -> Account:
 
 def authenticate(ctx: Context, name: str, password: str) -> Account:
     """The account if `password` is right; Forbidden otherwise, and for a while after 5 misses."""
-    from examprep.store.learners import find_learner
-
     now = ctx.now()
     with ctx.transaction() as session:  # commits the failure count before the refusal below
         row = find_learner(session, name)
@@ -165,8 +153,6 @@ def _refusal(session: Session, row: LearnerRow, password: str, now: dt.datetime)
 
 
 def _verify(digest: str, password: str) -> bool:
-    from argon2.exceptions import InvalidHashError, VerificationError
-
     try:
         return _hasher().verify(digest, password)
     except (VerificationError, InvalidHashError):
@@ -175,8 +161,6 @@ def _verify(digest: str, password: str) -> bool:
 
 # Failures live in the database, so every server process sees the same count.
 def _failures(session: Session, lid: int) -> tuple[int, dt.datetime | None]:
-    from examprep.store.learners import get_setting
-
     value = get_setting(session, lid, "login_failures")
     if not isinstance(value, dict):
         return 0, None
@@ -185,8 +169,6 @@ def _failures(session: Session, lid: int) -> tuple[int, dt.datetime | None]:
 
 
 def _count_failure(session: Session, lid: int, now: dt.datetime) -> None:
-    from examprep.store.learners import put_setting
-
     count, last = _failures(session, lid)
     if last is not None and now - last >= LOCKOUT:
         count = 0
@@ -194,6 +176,4 @@ def _count_failure(session: Session, lid: int, now: dt.datetime) -> None:
 
 
 def _forget_failures(session: Session, lid: int, now: dt.datetime) -> None:
-    from examprep.store.learners import put_setting
-
     put_setting(session, lid, "login_failures", None, now)

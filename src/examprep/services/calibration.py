@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING
 from examprep.engine.irt import elo_update, prior_params
 from examprep.errors import InvalidInput
 from examprep.services.context import Context
+from examprep.services.evidence import final_answers
 from examprep.services.model import Calibration, calibrate
+from examprep.store.attempts import append_event, create_attempt
+from examprep.store.learners import get_or_create_learner, get_setting, put_setting
+from examprep.store.params import get_item_param, upsert_item_param
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,9 +29,6 @@ def record_elo(
     session: Session, pack_id: str, lid: int, question: Question, right: bool, now: dt.datetime
 ) -> None:
     """Move the item's difficulty and the learner's rating by one Elo step."""
-    from examprep.store.learners import get_setting, put_setting
-    from examprep.store.params import get_item_param, upsert_item_param
-
     prior = prior_params(question.difficulty, len(question.options), question.choose)
     row = get_item_param(session, pack_id, question.id, lock=True)
     if row is not None and (row.revision or 1) != question.revision:
@@ -64,9 +65,6 @@ class CalibrationReport:
 
 def calibrate_bank(ctx: Context) -> CalibrationReport:
     """Re-fit every item from all learners' evidence (final answers to current revisions)."""
-    from examprep.services.evidence import final_answers
-    from examprep.store.params import upsert_item_param
-
     pack = ctx.pack
     revisions = {q.id: q.revision for q in pack.questions}
     now = ctx.now()
@@ -184,9 +182,6 @@ def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> Im
 
     Every row is checked first; if any is invalid nothing is imported, unless `skip_invalid`.
     """
-    from examprep.store.attempts import append_event, create_attempt
-    from examprep.store.learners import get_or_create_learner
-
     known = {q.id: q.revision for q in ctx.pack.questions}
     good: list[tuple[str, str, bool, dt.datetime, int]] = []
     bad: list[str] = []

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
+
 from examprep.engine.blueprint import allocate
 from examprep.engine.irt import (
     HALF_LIFE_DAYS,
@@ -21,6 +23,8 @@ from examprep.engine.irt import (
     prior_params,
     recency_weight,
 )
+from examprep.engine.readiness import EVIDENCE, SectionBank, cut_score
+from examprep.engine.readiness import estimate_readiness as compute
 from examprep.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -176,11 +180,6 @@ def estimate_readiness(
     than the item's current one, are ignored. Items of one `family` share one item's weight.
     `withheld` says why P(pass) should not be shown yet (too little evidence), or is None.
     """
-    import numpy as np
-
-    from examprep.engine.readiness import EVIDENCE, SectionBank, cut_score
-    from examprep.engine.readiness import estimate_readiness as compute
-
     params = dict(prior_table(pack))
     if item_params:
         params.update({k: v for k, v in item_params.items() if k in params})

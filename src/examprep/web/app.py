@@ -7,6 +7,30 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from examprep.config import load_settings
+from examprep.services import open_context
+from examprep.web import (
+    accounts,
+    advisor,
+    cards,
+    cohort,
+    dashboard,
+    exams,
+    notes,
+    practice,
+    preferences,
+    results,
+    search,
+    study,
+)
+from examprep.web.errors import install_error_pages
+from examprep.web.pages import HERE, make_templates
+from examprep.web.security import install_origin_check
+from examprep.web.sessions import Sessions
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
@@ -17,29 +41,6 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = None) -> FastAPI:
     """The web app over the services for `settings` (local mode: the one learner, no login)."""
-    from fastapi import FastAPI
-    from fastapi.staticfiles import StaticFiles
-
-    from examprep.services import open_context
-    from examprep.web import (
-        accounts,
-        advisor,
-        cards,
-        cohort,
-        dashboard,
-        exams,
-        notes,
-        practice,
-        preferences,
-        results,
-        search,
-        study,
-    )
-    from examprep.web.errors import install_error_pages
-    from examprep.web.pages import HERE, make_templates
-    from examprep.web.security import install_origin_check
-    from examprep.web.sessions import Sessions
-
     context = open_context(settings, clock=clock)
 
     @asynccontextmanager
@@ -68,6 +69,4 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
 
 def app_from_environment() -> FastAPI:
     """The app for `examprep serve`: settings from EXAMPREP_* variables."""
-    from examprep.config import load_settings
-
     return create_app(load_settings())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from examprep.services import Cohort
+from examprep.services import Cohort, cohort
 from examprep.web.pages import Ctx, render
 
 router = APIRouter()
@@ -29,6 +29,4 @@ class CohortPage:
 @router.get("/cohort", response_class=HTMLResponse)
 def show_cohort(request: Request, ctx: Ctx) -> HTMLResponse:
     """Instructors only: learners' P(pass) and sections, questions' statistics."""
-    from examprep.services import cohort
-
     return render(request, "cohort.html", CohortPage(cohort(ctx)), "Cohort")

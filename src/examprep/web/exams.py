@@ -10,7 +10,17 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from examprep.errors import Conflict, InvalidInput, NotFound
-from examprep.services import Context
+from examprep.services import (
+    Context,
+    answer,
+    expired_exams,
+    flag,
+    get_attempt,
+    resumable_exam,
+    start_exam,
+    submit,
+    visit,
+)
 from examprep.services.views import AttemptView, QuestionView
 from examprep.web.pages import AttemptId, Ctx, Position, render, see_other
 
@@ -145,8 +155,6 @@ def question_page(view: AttemptView, position: int, error: str | None = None) ->
 
 def exam_view(ctx: Context, attempt: int) -> AttemptView:
     """The learner's exam attempt (services check it exists and is theirs)."""
-    from examprep.services import get_attempt
-
     view = get_attempt(ctx, attempt)
     if view.mode != "exam":
         raise NotFound(f"attempt {attempt} is not an exam (it is {view.mode})")
@@ -154,8 +162,6 @@ def exam_view(ctx: Context, attempt: int) -> AttemptView:
 
 
 def start_page(ctx: Context, error: str | None = None) -> StartPage:
-    from examprep.services import expired_exams, resumable_exam
-
     pack = ctx.pack
     resumable = resumable_exam(ctx)
     return StartPage(
@@ -184,8 +190,6 @@ def start(
     minutes: Annotated[int | None, Form(ge=1, le=1000)] = None,
 ) -> Response:
     """Assemble a form and open the attempt at its first question."""
-    from examprep.services import start_exam
-
     try:
         view = start_exam(ctx, questions=questions, minutes=minutes, sections=section or None)
     except InvalidInput as exc:
@@ -206,8 +210,6 @@ def resume(ctx: Ctx, attempt: AttemptId) -> Response:
 @router.get("/exams/{attempt}/questions/{position}", response_class=HTMLResponse)
 def show_question(request: Request, ctx: Ctx, attempt: AttemptId, position: Position) -> Response:
     """One question; the visit is recorded so time per question can be reported."""
-    from examprep.services import visit
-
     view = exam_view(ctx, attempt)
     if view.status != "open":  # time is up or already submitted: the result is next
         return see_other(f"/attempts/{attempt}")
@@ -236,8 +238,6 @@ def save_answer(
     then: Annotated[Literal["stay", "next", "prev", "review"], Form()] = "stay",
 ) -> Response:
     """Save the answer the moment it is given, then go where the learner asked."""
-    from examprep.services import answer
-
     view = exam_view(ctx, attempt)
     if view.status != "open":
         return see_other(f"/attempts/{attempt}")
@@ -264,8 +264,6 @@ def toggle_flag(
     back: Annotated[Literal["question", "review"], Form()] = "question",
 ) -> Response:
     """Flag or unflag a question for review."""
-    from examprep.services import flag
-
     view = exam_view(ctx, attempt)
     if view.status != "open":
         return see_other(f"/attempts/{attempt}")
@@ -305,8 +303,6 @@ def submit_exam(
     request: Request, ctx: Ctx, attempt: AttemptId, confirm: Annotated[str, Form()] = ""
 ) -> Response:
     """Submit after the learner confirmed on the review screen; the result follows."""
-    from examprep.services import submit
-
     view = exam_view(ctx, attempt)
     if view.status != "open":  # an expired exam is submitted at its deadline by the result
         return see_other(f"/attempts/{attempt}")

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.errors import NotFound
-from examprep.services import NameView, NoteView, SectionContents
+from examprep.services import (
+    NameView,
+    NoteView,
+    SectionContents,
+    find_names,
+    find_notes,
+    notes_contents,
+)
 from examprep.web.pages import Ctx, render
 
 router = APIRouter()
@@ -36,8 +43,6 @@ class NamesPage:
 @router.get("/notes", response_class=HTMLResponse)
 def show_contents(request: Request, ctx: Ctx) -> HTMLResponse:
     """Every section and bullet of the exam guide with the notes that cover it."""
-    from examprep.services import notes_contents
-
     return render(request, "notes_contents.html", ContentsPage(notes_contents(ctx)), "Notes")
 
 
@@ -46,8 +51,6 @@ def show_notes(
     request: Request, ctx: Ctx, target: Annotated[str, Path(max_length=100)]
 ) -> HTMLResponse:
     """The notes named by a note id, or covering a bullet, subsection or section."""
-    from examprep.services import find_notes
-
     notes = find_notes(ctx, target)
     title = notes[0].title if len(notes) == 1 else f"Notes for {target}"
     return render(request, "notes.html", NotesPage(target, notes), title)
@@ -58,8 +61,6 @@ def show_names(
     request: Request, ctx: Ctx, q: Annotated[str, Query(max_length=200)] = ""
 ) -> HTMLResponse:
     """The rename map: today's product names, former names and status; filtered by `q`."""
-    from examprep.services import find_names
-
     try:
         page = NamesPage(q, find_names(ctx, q or None))
     except NotFound as exc:

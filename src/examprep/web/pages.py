@@ -13,10 +13,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
-from examprep.errors import Forbidden
-from examprep.services import Context
+from examprep.errors import ExamprepError, Forbidden
+from examprep.services import Context, find_account
 from examprep.web.sessions import Sessions, SignInRequired
 
 if TYPE_CHECKING:
@@ -55,7 +57,6 @@ class Chrome:
 
 @cache
 def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt
 
     # HTML disabled: raw tags in pack text are shown as text, never interpreted.
     return MarkdownIt("commonmark", {"html": False, "linkify": False})
@@ -104,9 +105,6 @@ async def learner_context(request: Request) -> Context:
     sessions: Sessions | None = request.app.state.sessions
     if sessions is None:
         return base
-    from starlette.concurrency import run_in_threadpool
-
-    from examprep.services import find_account
 
     session = sessions.read(request)
     if session is None:
@@ -133,8 +131,6 @@ Position = Annotated[int, PathParam(ge=1)]
 
 def for_learner(base: Context, learner: str) -> Context:
     """A context for `learner` sharing the app's database engine, pack and clock."""
-    from examprep.services import Context
-
     return Context(
         settings=base.settings.model_copy(update={"learner": learner}),
         clock=base.clock,
@@ -144,8 +140,6 @@ def for_learner(base: Context, learner: str) -> Context:
 
 
 def chrome(request: Request, title: str) -> Chrome:
-    from examprep.errors import ExamprepError
-
     ctx: Context = request.app.state.context
     team = request.app.state.sessions is not None
     try:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from examprep.services import Context
+from examprep.services import Context, get_attempt, history, result
 from examprep.services.views import ExamResult
 from examprep.web.pages import AttemptLink, Ctx, attempt_links, render
 
@@ -33,16 +33,12 @@ class HistoryPage:
 @router.get("/attempts/{attempt}", response_class=HTMLResponse)
 def show_result(request: Request, ctx: Ctx, attempt: Annotated[int, Path(ge=1)]) -> HTMLResponse:
     """The scored attempt; an exam whose time ran out is submitted at its deadline first."""
-    from examprep.services import result
-
     done = result(ctx, attempt)
     timed_out = done.mode == "exam" and _at_deadline(ctx, attempt, done)
     return render(request, "result.html", ResultPage(done, timed_out), f"Result of #{attempt}")
 
 
 def _at_deadline(ctx: Context, attempt: int, done: ExamResult) -> bool:
-    from examprep.services import get_attempt
-
     view = get_attempt(ctx, attempt)
     return view.deadline is not None and done.finished_at >= view.deadline
 
@@ -50,7 +46,5 @@ def _at_deadline(ctx: Context, attempt: int, done: ExamResult) -> bool:
 @router.get("/history", response_class=HTMLResponse)
 def show_history(request: Request, ctx: Ctx) -> HTMLResponse:
     """Every attempt on this pack, newest first."""
-    from examprep.services import history
-
     page = HistoryPage(attempt_links(list(reversed(history(ctx)))))
     return render(request, "history.html", page, "History")
