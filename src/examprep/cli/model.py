@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
 
 if TYPE_CHECKING:
@@ -125,10 +126,8 @@ def readiness(
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG or SVG chart.")] = None,
 ) -> None:
     """Your probability of passing today, with its uncertainty, per-section ability and tips."""
-    from examprep.services import readiness_report
-
     with context() as ctx:
-        report = readiness_report(ctx)
+        report = services.readiness_report(ctx)
     if plot is not None:
         from examprep.cli.plot import plot_readiness
 
@@ -146,10 +145,8 @@ def calibrate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Re-fit item difficulty and discrimination from every stored answer; flag suspect keys."""
-    from examprep.services import calibrate_bank
-
     with context() as ctx:
-        report = calibrate_bank(ctx)
+        report = services.calibrate_bank(ctx)
     if as_json:
         print_json(
             {
@@ -187,10 +184,8 @@ def import_responses(
     ] = False,
 ) -> None:
     """Load an external response log into the store (for calibration and readiness)."""
-    from examprep.services import import_responses as do_import
-
     with context() as ctx:
-        report = do_import(ctx, path, skip_invalid=skip_invalid)
+        report = services.import_responses(ctx, path, skip_invalid=skip_invalid)
     out = console()
     out.print(f"Imported {report.imported} answers for {report.learners} learners.")
     for line in report.skipped:
