@@ -7,7 +7,8 @@ and what the database-backed services call.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import weakref
+from collections import ChainMap, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -31,9 +32,67 @@ if TYPE_CHECKING:
     from examprep.content.loader import Pack
 
 
+@dataclass(frozen=True)
+class _SectionItems:
+    id: str
+    weight: float
+    ids: list[str]
+    position: dict[str, int]
+    a: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+
+
+@dataclass(frozen=True)
+class _PackModel:
+    """What the learner model needs of a pack, derived once per loaded pack."""
+
+    priors: dict[str, ItemParams]
+    section_of: dict[str, str]
+    revision_of: dict[str, int]
+    family_of: dict[str, str]
+    sections: list[_SectionItems]
+
+
+_MODELS: dict[int, _PackModel] = {}
+
+
+def _pack_model(pack: Pack) -> _PackModel:
+    """The pack's derived tables and prior arrays, built on first use and kept with the pack."""
+    key = id(pack)
+    model = _MODELS.get(key)
+    if model is None:
+        model = _build_pack_model(pack)
+        _MODELS[key] = model
+        weakref.finalize(pack, _MODELS.pop, key, None)
+    return model
+
+
+def _build_pack_model(pack: Pack) -> _PackModel:
+    priors = {q.id: prior_params(q.difficulty, len(q.options), q.choose) for q in pack.questions}
+    ids_by_section: dict[str, list[str]] = defaultdict(list)
+    for q in pack.questions:
+        if not q.generated:
+            ids_by_section[q.section].append(q.id)
+    sections = []
+    for section in pack.sections:
+        ids = ids_by_section.get(section.id, [])
+        if ids:
+            a, b, c = (np.array([getattr(priors[i], f) for i in ids]) for f in "abc")
+            position = {item: k for k, item in enumerate(ids)}
+            sections.append(_SectionItems(section.id, section.weight, ids, position, a, b, c))
+    return _PackModel(
+        priors=priors,
+        section_of={q.id: q.section for q in pack.questions},
+        revision_of={q.id: q.revision for q in pack.questions},
+        family_of={q.id: q.family for q in pack.questions if q.family},
+        sections=sections,
+    )
+
+
 def prior_table(pack: Pack) -> dict[str, ItemParams]:
     """Starting parameters of every question: b from the author's difficulty, a = 1, c = floor."""
-    return {q.id: prior_params(q.difficulty, len(q.options), q.choose) for q in pack.questions}
+    return dict(_pack_model(pack).priors)
 
 
 @dataclass(frozen=True)
@@ -147,9 +206,8 @@ def _parse_response(row: Sequence[Any], n: int) -> tuple[str, bool, dt.datetime 
     return str(row[0]), _as_bool(row[1], n), at, revision
 
 
-def _family_weights(pack: Pack, answered: Iterable[str]) -> dict[str, float]:
+def _family_weights(family_of: Mapping[str, str], answered: Iterable[str]) -> dict[str, float]:
     """1 / (distinct answered items of the item's family): a family counts as one item."""
-    family_of = {q.id: q.family for q in pack.questions if q.family}
     members: dict[str, set[str]] = defaultdict(set)
     for item in answered:
         if item in family_of:
@@ -159,6 +217,17 @@ def _family_weights(pack: Pack, answered: Iterable[str]) -> dict[str, float]:
         for item, family in family_of.items()
         if item in members[family]
     }
+
+
+def _bank(section: _SectionItems, given: Mapping[str, ItemParams]) -> SectionBank:
+    """The section's bank: the prior arrays, with the given (calibrated) parameters put in."""
+    a, b, c = section.a, section.b, section.c
+    moved = [(section.position[i], p) for i, p in given.items() if i in section.position]
+    if moved:
+        a, b, c = a.copy(), b.copy(), c.copy()
+        for k, p in moved:
+            a[k], b[k], c[k] = p.a, p.b, p.c
+    return SectionBank(id=section.id, weight=section.weight, a=a, b=b, c=c)
 
 
 def estimate_readiness(
@@ -180,11 +249,10 @@ def estimate_readiness(
     than the item's current one, are ignored. Items of one `family` share one item's weight.
     `withheld` says why P(pass) should not be shown yet (too little evidence), or is None.
     """
-    params = dict(prior_table(pack))
-    if item_params:
-        params.update({k: v for k, v in item_params.items() if k in params})
-    section_of = {q.id: q.section for q in pack.questions}
-    revision_of = {q.id: q.revision for q in pack.questions}
+    model = _pack_model(pack)
+    given = {k: v for k, v in (item_params or {}).items() if k in model.priors}
+    params = ChainMap(given, model.priors)
+    section_of, revision_of = model.section_of, model.revision_of
     now = now or dt.datetime.now(dt.UTC)
     # Repeated answers to one item with one outcome add up: one weighted observation each.
     weights: dict[tuple[str, bool], float] = defaultdict(float)
@@ -192,35 +260,18 @@ def estimate_readiness(
     count = 0
     for n, row in enumerate(responses, 1):
         item, correct, at, revision = _parse_response(row, n)
-        if item not in params or revision not in (None, revision_of[item]):
+        if item not in model.priors or revision not in (None, revision_of[item]):
             continue
         age = (now - at).total_seconds() / 86400 if at is not None else 0.0
         weights[(item, correct)] += recency_weight(age)
         answered[section_of[item]] += 1
         count += 1
-    family = _family_weights(pack, (item for item, _ in weights))
+    family = _family_weights(model.family_of, (item for item, _ in weights))
     observations: dict[str, list[Observation]] = defaultdict(list)
     for (item, correct), weight in weights.items():
         weight *= family.get(item, 1.0)
         observations[section_of[item]].append(Observation(params[item], correct, weight))
-    ids_by_section: dict[str, list[str]] = defaultdict(list)
-    for q in pack.questions:
-        if not q.generated:
-            ids_by_section[q.section].append(q.id)
-    banks = []
-    for section in pack.sections:
-        ids = ids_by_section.get(section.id, [])
-        if not ids:
-            continue
-        banks.append(
-            SectionBank(
-                id=section.id,
-                weight=section.weight,
-                a=np.array([params[i].a for i in ids]),
-                b=np.array([params[i].b for i in ids]),
-                c=np.array([params[i].c for i in ids]),
-            )
-        )
+    banks = [_bank(section, given) for section in model.sections]
     if not banks:
         raise InvalidInput("the pack has no questions to estimate readiness from")
     n = questions or pack.meta.questions.default

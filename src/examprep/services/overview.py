@@ -40,7 +40,7 @@ def overview(settings: Settings | None = None) -> Overview:
     ctx = open_context(settings or load_settings())
     try:
         pack = ctx.pack
-        report = readiness_report(ctx)
+        report = readiness_report(ctx, history_points=0)
         config = get_config(ctx)
         return Overview(
             pack_title=pack.meta.title,

@@ -121,7 +121,11 @@ def _study_next(
 
 
 def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
-    """P(pass) today with its interval and section abilities, at 60/70/80 %, over time, and tips."""
+    """P(pass) today with its interval and section abilities, at 60/70/80 %, over time, and tips.
+
+    The history re-estimates P(pass) for each of the last `history_points` days with answers;
+    a caller that does not show it passes 0.
+    """
     pack = ctx.pack
     now = ctx.now()
     config = get_config(ctx)
@@ -133,7 +137,7 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
         pack, responses, params, now=now, pass_mark=config.pass_mark, other_marks=(0.6, 0.7, 0.8)
     )
     marks = result.at_marks
-    days = sorted({at.date() for _, _, at in responses})[-history_points:]
+    days = sorted({at.date() for _, _, at in responses})[-history_points:] if history_points else []
     history = []
     for day in days:
         end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)

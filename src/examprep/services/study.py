@@ -22,7 +22,7 @@ class StudySummary:
 
 def study_summary(ctx: Context) -> StudySummary:
     """Compute readiness, compare it with the last session's, and remember it for next time."""
-    report = readiness_report(ctx)
+    report = readiness_report(ctx, history_points=0)
     shown = report.now.shown_p_pass
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)

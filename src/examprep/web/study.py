@@ -211,7 +211,7 @@ def show_done(request: Request, ctx: Ctx, attempt: AttemptId) -> Response:
     view = adaptive_view(ctx, attempt)
     if view.status == "open":
         return see_other(_base(attempt))
-    report = readiness_report(ctx)
+    report = readiness_report(ctx, history_points=0)
     page = AdaptiveDonePage(
         mode=MODES[view.mode],
         attempt=attempt,
