@@ -10,6 +10,7 @@ from rich.table import Table
 
 from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
+from examprep.cli.plot import check_plot_path, plot_readiness
 
 if TYPE_CHECKING:
     from examprep.services.readiness import ReadinessReport
@@ -126,11 +127,11 @@ def readiness(
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG or SVG chart.")] = None,
 ) -> None:
     """Your probability of passing today, with its uncertainty, per-section ability and tips."""
+    if plot is not None:
+        check_plot_path(plot)
     with context() as ctx:
         report = services.readiness_report(ctx)
     if plot is not None:
-        from examprep.cli.plot import plot_readiness
-
         plot_readiness(report, plot)
     if as_json:
         print_json(readiness_json(report))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -142,6 +143,17 @@ class _Reader:
     def error(self, path: Path, line: int, fld: str, message: str) -> None:
         self.problems.append(Problem(self.display(path), line, fld, message))
 
+    def files(self, folder: Path, suffix: str) -> list[Path]:
+        """The files of `folder` ending in `suffix`, sorted; an unreadable folder is a problem."""
+        if not folder.exists():
+            return []
+        try:
+            names = os.listdir(folder)
+        except OSError as exc:
+            self.error(folder, 1, "folder", f"cannot read: {exc.strerror or exc}")
+            return []
+        return sorted(folder / n for n in names if n.endswith(suffix) and not n.startswith("."))
+
     def read(self, path: Path) -> YamlDocument | None:
         try:
             return read_yaml(path)
@@ -239,7 +251,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
     tables: list[Table] = []
     names: list[Product] = []
 
-    for file in sorted((root / "questions").glob("*.yaml")):
+    for file in reader.files(root / "questions", ".yaml"):
         doc = reader.read(file)
         if doc is None:
             continue
@@ -251,7 +263,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
                 questions.append(q.model_copy(update={"section": section}))
                 reader.register(origins, q.id, Origin(str(file), loc, doc))
 
-    for file in sorted((root / "cards").glob("*.yaml")):
+    for file in reader.files(root / "cards", ".yaml"):
         doc = reader.read(file)
         if doc is None:
             continue
@@ -261,7 +273,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
                 cards.append(card)
                 reader.register(origins, card.id, Origin(str(file), loc, doc))
 
-    for file in sorted((root / "tables").glob("*.yaml")):
+    for file in reader.files(root / "tables", ".yaml"):
         doc = reader.read(file)
         if doc is not None:
             table = reader.validate(Table, doc.data, doc, (), _item_name(doc.data, file.stem))
@@ -307,7 +319,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
 
 def _read_notes(root: Path, reader: _Reader, origins: dict[str, Origin]) -> list[Note]:
     notes: list[Note] = []
-    for file in sorted((root / "notes").glob("*.md")):
+    for file in reader.files(root / "notes", ".md"):
         try:
             text = file.read_text(encoding="utf-8")
             doc, body, _ = split_front_matter(file, text)

@@ -45,6 +45,8 @@ def render_guide(ctx: Context, fmt: str) -> bytes:
 def export_guide(ctx: Context, path: Path, fmt: str | None = None) -> GuideReport:
     """Write the study guide to `path` as Markdown, HTML or PDF (from the suffix by default)."""
     chosen = guide_format(fmt, path)
+    if not path.parent.is_dir():  # refuse before rendering, which takes seconds for a PDF
+        raise InvalidInput(f"cannot write the study guide to {path}: no folder {path.parent}")
     data = render_guide(ctx, chosen)
     try:
         path.write_bytes(data)

@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, Val
 from examprep.errors import Conflict, InvalidInput, NotFound
 from examprep.services.context import Context
 from examprep.services.exports import write_atomically
-from examprep.store.learners import find_learner
+from examprep.store.learners import find_learner, get_or_create_learner
 from examprep.store.params import review_logs
 from examprep.store.progress import (
     add_attempt,
@@ -149,9 +149,7 @@ def _attempts(session: Session, lid: int) -> list[AttemptData]:
 
 def _document(ctx: Context, session: Session) -> dict[str, Any]:
     """The progress file as JSON data, validated by the same models the importer uses."""
-    learner = find_learner(session, ctx.learner)
-    if learner is None:
-        raise NotFound(f"learner {ctx.learner!r} has no progress in this database yet")
+    learner = get_or_create_learner(session, ctx.learner, ctx.now())  # new: a valid empty file
     document = ProgressFile(
         format=FORMAT,
         version=VERSION,
