@@ -34,6 +34,7 @@ from examprep.store.attempts import (
     append_event,
     create_attempt,
     events,
+    last_event,
     last_event_time,
     open_attempts,
 )
@@ -275,37 +276,98 @@ def answer(ctx: Context, attempt_id: int, position: int, choices: str) -> bool:
     now = ctx.now()
     with ctx.transaction() as session:
         attempt = owned_attempt(ctx, session, attempt_id, lock=True)
-        _writable(attempt, now)
-        form_item = _position(attempt, position)
-        question = ctx.pack.question(form_item.item_id)
-        try:
-            shown = parse_choice(choices, len(question.options))
-        except ValueError as exc:
-            raise InvalidInput(f"question {position}: {exc}") from None
-        if len(shown) != question.choose:
-            want = "one answer" if question.choose == 1 else f"exactly {question.choose} answers"
-            raise InvalidInput(f"question {position} takes {want}; got {letters(shown)}")
-        if attempt.mode != "exam" and position in state_of(session, attempt, now).answers:
-            raise Conflict(
-                f"question {position} of this {attempt.mode} session is already answered"
-            )
-        authored = to_authored(form_item, shown)
-        right = is_correct(item_of(question), authored)
-        append_event(
-            session,
-            attempt,
-            position=position,
-            item_id=question.id,
-            event="answer",
-            at=now,
-            choice=list(authored),
-            correct=right,
-            elapsed_ms=_elapsed_ms(session, attempt, now),
-            revision=question.revision,
-        )
-        if attempt.mode != "exam":  # exams update the model once, with the final answers
-            learn_from(session, ctx, attempt.learner_id, [(question.id, right)], now)
-        return right
+        return _answer(ctx, session, attempt, position, choices, now)
+
+
+def answer_and_show(
+    ctx: Context, attempt_id: int, position: int, choices: str, mode: str = "exam"
+) -> AttemptView:
+    """Record an answer to an attempt of `mode` and return the attempt after it, in one
+    transaction (the web's answer path: one lock, one write, no second read of the attempt).
+    """
+    now = ctx.now()
+    with ctx.transaction() as session:
+        attempt = owned_attempt(ctx, session, attempt_id, lock=True)
+        _expect_mode(attempt, mode)
+        _answer(ctx, session, attempt, position, choices, now)
+        return view_of(ctx.pack, session, attempt, now)
+
+
+def show_question(ctx: Context, attempt_id: int, position: int, mode: str = "exam") -> AttemptView:
+    """The attempt of `mode` as shown at `position`, recording the visit, in one transaction.
+
+    Visits give the time spent per question in the result. A visit is written only when the
+    learner arrives from another question: a reload of the question already on screen adds no
+    time boundary (replay credits the gap to that question either way), so it writes nothing.
+    """
+    now = ctx.now()
+    with ctx.transaction() as session:
+        attempt = owned_attempt(ctx, session, attempt_id, lock=True)
+        _expect_mode(attempt, mode)
+        if status_of(attempt, now) == "open":
+            form = form_of(attempt)
+            if not 1 <= position <= len(form):
+                raise NotFound(
+                    f"attempt {attempt_id} has no question {position} (it has 1-{len(form)})"
+                )
+            form_item = form[position - 1]
+            last = last_event(session, attempt.id)
+            if last is None or last.position != position:
+                since = last.answered_at if last is not None else attempt.started_at
+                append_event(
+                    session,
+                    attempt,
+                    position=position,
+                    item_id=form_item.item_id,
+                    event="visit",
+                    at=now,
+                    elapsed_ms=max(0, int((now - since).total_seconds() * 1000)),
+                )
+        return view_of(ctx.pack, session, attempt, now)
+
+
+def _expect_mode(attempt: AttemptRow, mode: str) -> None:
+    if attempt.mode != mode:
+        raise NotFound(f"attempt {attempt.id} is not an exam (it is {attempt.mode})")
+
+
+def _answer(
+    ctx: Context,
+    session: Session,
+    attempt: AttemptRow,
+    position: int,
+    choices: str,
+    now: dt.datetime,
+) -> bool:
+    _writable(attempt, now)
+    form_item = _position(attempt, position)
+    question = ctx.pack.question(form_item.item_id)
+    try:
+        shown = parse_choice(choices, len(question.options))
+    except ValueError as exc:
+        raise InvalidInput(f"question {position}: {exc}") from None
+    if len(shown) != question.choose:
+        want = "one answer" if question.choose == 1 else f"exactly {question.choose} answers"
+        raise InvalidInput(f"question {position} takes {want}; got {letters(shown)}")
+    if attempt.mode != "exam" and position in state_of(session, attempt, now).answers:
+        raise Conflict(f"question {position} of this {attempt.mode} session is already answered")
+    authored = to_authored(form_item, shown)
+    right = is_correct(item_of(question), authored)
+    append_event(
+        session,
+        attempt,
+        position=position,
+        item_id=question.id,
+        event="answer",
+        at=now,
+        choice=list(authored),
+        correct=right,
+        elapsed_ms=_elapsed_ms(session, attempt, now),
+        revision=question.revision,
+    )
+    if attempt.mode != "exam":  # exams update the model once, with the final answers
+        learn_from(session, ctx, attempt.learner_id, [(question.id, right)], now)
+    return right
 
 
 def learn_from(
