@@ -280,3 +280,31 @@ def test_practice_by_ids(ctx: Context) -> None:
         ctx, services.PracticeFilter(ids=("q-003", "q-010"), count=5), seed=7
     )
     assert sorted(q.id for q in view.questions) == ["q-003", "q-010"]
+
+
+def statements_at_submit(ctx: Context, questions: int, seed: int) -> int:
+    """SQL statements one submission runs, with every question answered wrong."""
+    from sqlalchemy import event
+
+    view = services.start_exam(ctx, questions=questions, seed=seed)
+    for q in view.questions:
+        services.answer(ctx, view.attempt, q.position, ",".join("ABCD"[: q.choose]))
+    count = [0]
+
+    def counted(*_: object) -> None:
+        count[0] += 1
+
+    event.listen(ctx.engine, "before_cursor_execute", counted)
+    try:
+        services.submit(ctx, view.attempt)
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", counted)
+    return count[0]
+
+
+def test_submit_runs_no_statement_per_question(ctx: Context) -> None:
+    short = statements_at_submit(ctx, 3, seed=1)
+    long = statements_at_submit(ctx, 9, seed=2)
+    # Elo steps and review cards are read and written in batches: six more questions may add
+    # a batch (new parameters, new review cards, updated parameters), not statements each.
+    assert long <= short + 3, (short, long)

@@ -12,7 +12,14 @@ from examprep.errors import InvalidInput, NotFound
 from examprep.services.context import Context
 from examprep.services.learners import get_config, learner_id
 from examprep.store.attempts import new_uid
-from examprep.store.params import add_review_log, card_states, get_card_state, put_card_state
+from examprep.store.params import (
+    add_card_states,
+    add_review_log,
+    card_ids_of,
+    card_states,
+    get_card_state,
+    put_card_state,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -122,12 +129,15 @@ def grade(ctx: Context, card_id: str, rating: str, duration_ms: int | None = Non
 
 def add_missed_questions(session: Session, lid: int, item_ids: list[str], now: dt.datetime) -> None:
     """Missed questions become review items, due now (unless already on the schedule)."""
-    for item in item_ids:
-        card_id = f"question:{item}"
-        if get_card_state(session, lid, card_id) is None:
-            put_card_state(
-                session, lid, card_id, srs.new_card(_card_number(card_id), now), now, now
-            )
+    cards = [f"question:{item}" for item in item_ids]
+    scheduled = card_ids_of(session, lid, cards)
+    new = [
+        (card_id, srs.new_card(_card_number(card_id), now), now)
+        for card_id in dict.fromkeys(cards)
+        if card_id not in scheduled
+    ]
+    if new:
+        add_card_states(session, lid, new, now)
 
 
 def exam_day_forecast(ctx: Context, exam_date: dt.date | None) -> float | None:

@@ -24,7 +24,7 @@ from examprep.engine.exam import (
     to_shown,
 )
 from examprep.errors import Conflict, Forbidden, InvalidInput, NotFound
-from examprep.services.calibration import record_elo
+from examprep.services.calibration import record_elo_steps
 from examprep.services.cards import add_missed_questions
 from examprep.services.context import Context
 from examprep.services.evidence import final_answers
@@ -374,8 +374,8 @@ def learn_from(
     session: Session, ctx: Context, lid: int, outcomes: list[tuple[str, bool]], now: dt.datetime
 ) -> None:
     """Elo steps for answered items; missed questions join the review schedule."""
-    for item_id, right in outcomes:
-        record_elo(session, ctx.pack.id, lid, ctx.pack.question(item_id), right, now)
+    steps = [(ctx.pack.question(item_id), right) for item_id, right in outcomes]
+    record_elo_steps(session, ctx.pack.id, lid, steps, now)
     add_missed_questions(session, lid, [i for i, right in outcomes if not right], now)
 
 
