@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,9 +34,13 @@ class SectionBank:
     a: Array
     b: Array
     c: Array
+    # pbar() at shift 0 when the caller already knows it (a pack's banks change rarely).
+    known_pbar: Array | None = field(default=None, compare=False, repr=False)
 
     def pbar(self, shift: float = 0.0) -> Array:
         """Mean probability of a right answer over the bank, at every GRID point."""
+        if shift == 0.0 and self.known_pbar is not None:
+            return self.known_pbar
         p = p_correct(GRID[:, None] + shift, self.a[None, :], self.b[None, :], self.c[None, :])
         return np.asarray(p.mean(axis=1), dtype=np.float64)
 

@@ -7,6 +7,7 @@ and what the database-backed services call.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import weakref
 from collections import ChainMap, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -17,10 +18,12 @@ import numpy as np
 
 from examprep.engine.blueprint import allocate
 from examprep.engine.irt import (
+    GRID,
     HALF_LIFE_DAYS,
     ItemParams,
     Observation,
     calibrate_items,
+    p_correct,
     prior_params,
     recency_weight,
 )
@@ -41,6 +44,7 @@ class _SectionItems:
     a: np.ndarray
     b: np.ndarray
     c: np.ndarray
+    p_sum: np.ndarray  # sum over the items of P(right) at every GRID point, prior parameters
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,26 @@ class _PackModel:
     revision_of: dict[str, int]
     family_of: dict[str, str]
     sections: list[_SectionItems]
+    # Banks for recently given parameter sets: each read of the stored parameters is a new
+    # dict, but they change only when answers move them.
+    banks: dict[frozenset[tuple[str, ItemParams]], list[SectionBank]] = field(default_factory=dict)
+
+    def banks_for(self, given: Mapping[str, ItemParams]) -> list[SectionBank]:
+        """The section banks with `given` parameters put in (cached for a few parameter sets)."""
+        key = frozenset(given.items())
+        banks = self.banks.get(key)
+        if banks is None:
+            banks = [_bank(section, given) for section in self.sections]
+            with _LOCK:
+                while len(self.banks) >= BANK_SETS:
+                    self.banks.pop(next(iter(self.banks)))
+                self.banks[key] = banks
+        return banks
 
 
 _MODELS: dict[int, _PackModel] = {}
+_LOCK = threading.Lock()
+BANK_SETS = 8  # parameter sets whose banks are kept per pack
 
 
 def _pack_model(pack: Pack) -> _PackModel:
@@ -80,7 +101,10 @@ def _build_pack_model(pack: Pack) -> _PackModel:
         if ids:
             a, b, c = (np.array([getattr(priors[i], f) for i in ids]) for f in "abc")
             position = {item: k for k, item in enumerate(ids)}
-            sections.append(_SectionItems(section.id, section.weight, ids, position, a, b, c))
+            p_sum = p_correct(GRID[:, None], a[None, :], b[None, :], c[None, :]).sum(axis=1)
+            sections.append(
+                _SectionItems(section.id, section.weight, ids, position, a, b, c, p_sum)
+            )
     return _PackModel(
         priors=priors,
         section_of={q.id: q.section for q in pack.questions},
@@ -220,14 +244,21 @@ def _family_weights(family_of: Mapping[str, str], answered: Iterable[str]) -> di
 
 
 def _bank(section: _SectionItems, given: Mapping[str, ItemParams]) -> SectionBank:
-    """The section's bank: the prior arrays, with the given (calibrated) parameters put in."""
-    a, b, c = section.a, section.b, section.c
+    """The section's bank: the prior arrays, with the given (calibrated) parameters put in.
+
+    Its mean P(right) curve is the pack's prior sum corrected for the moved items only.
+    """
+    a, b, c, p_sum = section.a, section.b, section.c, section.p_sum
     moved = [(section.position[i], p) for i, p in given.items() if i in section.position]
     if moved:
+        at = np.array([k for k, _ in moved])
         a, b, c = a.copy(), b.copy(), c.copy()
-        for k, p in moved:
-            a[k], b[k], c[k] = p.a, p.b, p.c
-    return SectionBank(id=section.id, weight=section.weight, a=a, b=b, c=c)
+        a[at], b[at], c[at] = (np.array([getattr(p, f) for _, p in moved]) for f in "abc")
+        grid = GRID[:, None]
+        before = p_correct(grid, section.a[at], section.b[at], section.c[at]).sum(axis=1)
+        p_sum = p_sum + p_correct(grid, a[at], b[at], c[at]).sum(axis=1) - before
+    known = np.asarray(p_sum / len(section.ids), dtype=np.float64)
+    return SectionBank(id=section.id, weight=section.weight, a=a, b=b, c=c, known_pbar=known)
 
 
 def estimate_readiness(
@@ -271,7 +302,7 @@ def estimate_readiness(
     for (item, correct), weight in weights.items():
         weight *= family.get(item, 1.0)
         observations[section_of[item]].append(Observation(params[item], correct, weight))
-    banks = [_bank(section, given) for section in model.sections]
+    banks = model.banks_for(given)
     if not banks:
         raise InvalidInput("the pack has no questions to estimate readiness from")
     n = questions or pack.meta.questions.default
