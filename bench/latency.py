@@ -117,6 +117,53 @@ def cli_timings(sources: dict[str, Path], runs: int) -> dict[str, dict[str, Any]
     return out
 
 
+# The product's readiness call in a source tree (run in its own process, so two trees can be
+# compared in one run): a synthetic 5,000-item pack, every item calibrated, 100 / 1,000 answers.
+PRODUCT_READINESS = """
+import datetime as dt, json, statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+import numpy as np, _common as C, examprep
+from examprep.engine.irt import ItemParams
+now = dt.datetime(2027, 3, 1, 12, tzinfo=dt.UTC)
+weights = C.pack_weights()
+rng = np.random.default_rng(int(sys.argv[2]))
+items = C.make_items(rng, list(weights.values()), 5000)
+pack = C.synthetic_pack(items, list(weights), list(weights.values()))
+params = {f"q{k}": ItemParams(1.3, 0.2 * (k % 7) - 0.5, 0.25) for k in range(5000)}
+out = {}
+for n in (100, 1000):
+    picks = rng.choice(5000, n, replace=False)
+    rows = [(f"q{int(i)}", bool(rng.random() < 0.6),
+             now - dt.timedelta(days=float(rng.uniform(0, 60)))) for i in picks]
+    def call():
+        return examprep.estimate_readiness(
+            pack, rows, params, now=now, with_slopes=True, other_marks=(0.6, 0.7, 0.8))
+    call()
+    samples = []
+    for _ in range(int(sys.argv[3])):
+        t0 = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - t0) * 1000)
+    out[f"answers_{n}"] = {"median_ms": statistics.median(samples), "min_ms": min(samples)}
+print(json.dumps(out))
+"""
+
+
+def product_readiness(roots: dict[str, Path], calls: int, seed: int) -> dict[str, Any]:
+    """Median ms of the product's readiness call (slopes, three pass marks) per source tree."""
+    out = {}
+    for name, root in roots.items():
+        done = subprocess.run(
+            [sys.executable, "-c", PRODUCT_READINESS, str(root / "bench"), str(seed), str(calls)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        )
+        out[name] = json.loads(done.stdout)
+    return out
+
+
 def print_cli(timings: dict[str, dict[str, Any]]) -> None:
     names = list(timings)
     rows = []
@@ -167,8 +214,21 @@ def main() -> None:
     sources["after"] = here
     cli = cli_timings(sources, opts.cli_runs or (5 if opts.quick else 10))
     print_cli(cli)
+    roots = {name: src.parent for name, src in sources.items()}
+    product = product_readiness(roots, 20 if opts.quick else 100, opts.seed)
+    print(
+        C.table(
+            ["readiness call (slopes, 3 marks), 5,000 items", *[f"{n} median ms" for n in roots]],
+            [
+                [label, *[f"{product[n][label]['median_ms']:.2f}" for n in roots]]
+                for label in product["after"]
+            ],
+        )
+    )
     if opts.only_cli:
-        C.write_json("latency-cli", {"cli": cli, "machine": C.machine()})
+        C.write_json(
+            "latency-cli", {"cli": cli, "product_readiness": product, "machine": C.machine()}
+        )
         return
     weights_map = C.pack_weights()
     sections, weights = list(weights_map), list(weights_map.values())
@@ -275,6 +335,7 @@ def main() -> None:
         "targets_ms": TARGETS_MS,
         "timings": results,
         "cli": cli,
+        "product_readiness": product,
     }
     path = C.write_json("latency", payload)
     print(
