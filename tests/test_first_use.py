@@ -169,3 +169,16 @@ def test_the_services_package_lists_what_it_resolves() -> None:
 
 def test_settings_choose_the_cache_folder(tmp_path: Path) -> None:
     assert Settings(cache_dir=tmp_path).resolved_cache_dir() == tmp_path
+
+
+def test_settings_read_the_environment_without_pydantic_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXAMPREP_LEARNER", "ada")
+    monkeypatch.setenv("examprep_pack_path", str(MINI_PACK))  # any case, as before
+    settings = Settings(data_dir=tmp_path)
+    assert (settings.learner, settings.pack_path, settings.data_dir) == ("ada", MINI_PACK, tmp_path)
+    assert Settings(learner="bob").learner == "bob"  # given values win
+    code = "import sys, examprep.config as c; c.load_settings(); print('pydantic_settings' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False"]
