@@ -21,13 +21,22 @@ MINI_PACK = FIXTURES / "mini"
 POSTGRES_ENV = "EXAMPREP_TEST_POSTGRES_URL"
 
 
+@pytest.fixture(scope="session")
+def pack_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One compiled pack cache for the session: each pack is read and validated once."""
+    return tmp_path_factory.mktemp("pack-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads the developer's real data dir or database."""
+def _isolated_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pack_cache: Path
+) -> None:
+    """No test reads the developer's real data dir, database or cache."""
     for name in list(os.environ):
         if name.startswith("EXAMPREP_") and name != POSTGRES_ENV:
             monkeypatch.delenv(name)
     monkeypatch.setenv("EXAMPREP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("EXAMPREP_CACHE_DIR", str(pack_cache))
 
 
 @pytest.fixture(autouse=True)

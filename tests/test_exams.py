@@ -217,19 +217,21 @@ def test_practice_gives_feedback_and_refuses_a_second_answer(ctx: Context) -> No
 
 
 def test_practice_filters(ctx: Context) -> None:
-    tagged = services.start_practice(ctx, services.PracticeFilter(tag="genai", count=50))
+    tagged = services.start_practice(ctx, services.PracticeFilter(tag="genai", count=50), seed=7)
     assert {q.id for q in tagged.questions} == {"q-004", "q-008", "q-012"}
-    by_bullet = services.start_practice(ctx, services.PracticeFilter(bullet="S2.1.b", count=50))
+    by_bullet = services.start_practice(
+        ctx, services.PracticeFilter(bullet="S2.1.b", count=50), seed=7
+    )
     assert {q.bullet for q in by_bullet.questions} == {"S2.1.b"}
     services.answer(ctx, by_bullet.attempt, 1, wrong_letters(ctx, by_bullet.attempt, 1))
-    missed = services.start_practice(ctx, services.PracticeFilter(missed=True))
+    missed = services.start_practice(ctx, services.PracticeFilter(missed=True), seed=7)
     assert [q.id for q in missed.questions] == [by_bullet.questions[0].id]
-    unseen = services.start_practice(ctx, services.PracticeFilter(unseen=True, count=50))
+    unseen = services.start_practice(ctx, services.PracticeFilter(unseen=True, count=50), seed=7)
     assert by_bullet.questions[0].id not in {q.id for q in unseen.questions}
     with pytest.raises(InvalidInput, match="no questions match"):
-        services.start_practice(ctx, services.PracticeFilter(tag="nonexistent"))
+        services.start_practice(ctx, services.PracticeFilter(tag="nonexistent"), seed=7)
     with pytest.raises(InvalidInput, match="unknown bullet"):
-        services.start_practice(ctx, services.PracticeFilter(bullet="S9.9.z"))
+        services.start_practice(ctx, services.PracticeFilter(bullet="S9.9.z"), seed=7)
 
 
 def test_history_lists_attempts_with_sections(ctx: Context) -> None:
@@ -274,5 +276,35 @@ def test_config_exam_date_and_pass_mark(ctx: Context) -> None:
 
 
 def test_practice_by_ids(ctx: Context) -> None:
-    view = services.start_practice(ctx, services.PracticeFilter(ids=("q-003", "q-010"), count=5))
+    view = services.start_practice(
+        ctx, services.PracticeFilter(ids=("q-003", "q-010"), count=5), seed=7
+    )
     assert sorted(q.id for q in view.questions) == ["q-003", "q-010"]
+
+
+def statements_at_submit(ctx: Context, questions: int, seed: int) -> int:
+    """SQL statements one submission runs, with every question answered wrong."""
+    from sqlalchemy import event
+
+    view = services.start_exam(ctx, questions=questions, seed=seed)
+    for q in view.questions:
+        services.answer(ctx, view.attempt, q.position, ",".join("ABCD"[: q.choose]))
+    count = [0]
+
+    def counted(*_: object) -> None:
+        count[0] += 1
+
+    event.listen(ctx.engine, "before_cursor_execute", counted)
+    try:
+        services.submit(ctx, view.attempt)
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", counted)
+    return count[0]
+
+
+def test_submit_runs_no_statement_per_question(ctx: Context) -> None:
+    short = statements_at_submit(ctx, 3, seed=1)
+    long = statements_at_submit(ctx, 9, seed=2)
+    # Elo steps and review cards are read and written in batches: six more questions may add
+    # a batch (new parameters, new review cards, updated parameters), not statements each.
+    assert long <= short + 3, (short, long)

@@ -231,8 +231,9 @@ def test_a_failure_midway_rolls_back_everything(
 def test_missing_file_and_empty_learner(ctx: Context, tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="no progress file"):
         services.import_progress(ctx, tmp_path / "nope.json")
-    with pytest.raises(NotFound, match="has no progress"):
-        services.export_progress(ctx, tmp_path / "out.json")
+    empty = services.export_progress(ctx, tmp_path / "out.json")  # a new database
+    assert (empty.attempts, empty.events, empty.reviews, empty.card_states) == (0, 0, 0, 0)
+    assert services.import_progress(ctx, tmp_path / "out.json").attempts == 0
 
 
 def test_cli_export_and_import_progress(

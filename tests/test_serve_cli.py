@@ -136,15 +136,18 @@ def test_the_app_factory_reads_the_environment(
     assert (tmp_path / "serve.sqlite3").exists()
 
 
-def test_importing_the_web_app_builds_nothing() -> None:
+def test_importing_the_web_app_builds_nothing(tmp_path: Path) -> None:
+    import os
     import subprocess
     import sys
 
-    code = (
-        "import sys, examprep.web.app as m; print('sqlalchemy' in sys.modules, hasattr(m, 'app'))"
+    code = "import examprep.web.app as m; print(hasattr(m, 'app'))"
+    env = {**os.environ, "EXAMPREP_DATA_DIR": str(tmp_path / "data")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["False"]
+    assert not (tmp_path / "data").exists()  # no database opened, no pack cache written
 
 
 def test_serve_passes_workers_through(fake_run: FakeRun) -> None:

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from examprep.errors import InvalidInput
 
 APP_NAME = "examprep"
 MIN_SECRET_BYTES = 32  # a shorter key could be guessed, and with it any session forged
+ENV_PREFIX = "EXAMPREP_"
 
 
-class Settings(BaseSettings):
-    """Where examprep keeps data and which pack it uses."""
+class Settings(BaseModel):
+    """Where examprep keeps data and which pack it uses.
 
-    model_config = SettingsConfigDict(env_prefix="EXAMPREP_", extra="ignore", frozen=True)
+    A field not given explicitly is read from its EXAMPREP_<NAME> variable (any case), as
+    pydantic-settings would, without importing it: that import alone costs a command about
+    0.1 s.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        env = {k.upper(): v for k, v in os.environ.items() if k.upper().startswith(ENV_PREFIX)}
+        merged = {
+            name: env[f"{ENV_PREFIX}{name.upper()}"]
+            for name in cls.model_fields
+            if f"{ENV_PREFIX}{name.upper()}" in env
+        }
+        merged.update(data)
+        return merged
 
     database_url: str | None = Field(
         default=None,
@@ -28,6 +49,11 @@ class Settings(BaseSettings):
     )
     pack_path: Path | None = Field(
         default=None, description="Content pack directory; default: the bundled gcp-pmle pack."
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Folder for the compiled pack cache (safe to delete); default: the user "
+        "cache folder.",
     )
     learner: str = Field(default="me", description="Learner name used by the CLI.")
     secret_key: SecretStr | None = Field(
@@ -70,6 +96,13 @@ class Settings(BaseSettings):
 
         return user_data_path(APP_NAME, appauthor=False)
 
+    def resolved_cache_dir(self) -> Path:
+        if self.cache_dir is not None:
+            return self.cache_dir.expanduser()
+        from platformdirs import user_cache_path
+
+        return user_cache_path(APP_NAME, appauthor=False)
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
@@ -79,4 +112,4 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides (None values are ignored)."""
     given = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**given)  # type: ignore[arg-type]
+    return Settings(**given)

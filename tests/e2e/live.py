@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+PORT_BASE = 20000  # below Linux's ephemeral range (32768-60999)
+PORT_BLOCK = 500
 STARTUP_SECONDS = 30.0
 POLL_SECONDS = 0.05  # how often to ask a starting server whether it answers yet
 
@@ -27,10 +30,22 @@ class LiveServer:
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 nothing listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on 127.0.0.1 nothing listens on now.
+
+    Each pytest-xdist worker draws from its own block of ports, so two workers never pick the
+    same port between choosing it and the server binding it. (Ports from bind(0) cannot be
+    split by number: Linux hands out even ones.)
+    """
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    first = PORT_BASE + worker * PORT_BLOCK
+    for port in random.sample(range(first, first + PORT_BLOCK), PORT_BLOCK):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError(f"no free port in {first}-{first + PORT_BLOCK - 1}")
 
 
 def server_environment(**settings: str) -> dict[str, str]:

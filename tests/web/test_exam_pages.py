@@ -300,7 +300,43 @@ def test_ids_below_one_are_not_found(client: TestClient, path: str) -> None:
 
 
 def test_a_practice_session_is_not_an_exam(client: TestClient, ctx: Context) -> None:
-    view = services.start_practice(ctx, services.PracticeFilter(count=2))
+    view = services.start_practice(ctx, services.PracticeFilter(count=2), seed=7)
     response = client.get(f"/exams/{view.attempt}/questions/1")
     assert response.status_code == 404
     assert "is not an exam (it is practice)" in response.text
+
+
+def transactions_begun(client: TestClient) -> list[int]:
+    """A counter of the database transactions the app begins from now on."""
+    from sqlalchemy import event
+
+    count = [0]
+    engine = client.app.state.context.engine  # type: ignore[attr-defined]
+    event.listen(engine, "begin", lambda _conn: count.__setitem__(0, count[0] + 1))
+    return count
+
+
+def test_an_answer_is_one_transaction(client: TestClient, ctx: Context) -> None:
+    attempt = start(client)
+    single = next(q.position for q in services.get_attempt(ctx, attempt).questions if q.choose == 1)
+    begun = transactions_begun(client)
+    response = client.post(
+        f"/exams/{attempt}/questions/{single}",
+        data={"choice": "B", "then": "next"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert begun == [1]
+    page = client.get(location(response))  # the next question: one transaction with its visit
+    assert page.status_code == 200 and begun == [2]
+
+
+def test_a_reload_records_no_second_visit(client: TestClient, ctx: Context) -> None:
+    from examprep.store.attempts import events
+
+    attempt = start(client)
+    for position in (1, 1, 2, 2, 2, 1):
+        assert client.get(f"/exams/{attempt}/questions/{position}").status_code == 200
+    with ctx.transaction() as session:
+        visits = [e.position for e in events(session, attempt) if e.event == "visit"]
+    assert visits == [1, 2, 1]

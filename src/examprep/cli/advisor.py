@@ -9,7 +9,11 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
+from examprep.cli.study import run_practice
+from examprep.engine.advisor import WalkError, answers_from_pairs
+from examprep.errors import InvalidInput
 
 if TYPE_CHECKING:
     from examprep.content.loader import Pack
@@ -85,9 +89,6 @@ def interactive(out: Console, ctx: Context) -> None:
 
 def offer_practice(out: Console, ctx: Context, advice: Advice) -> None:
     """Offer to practise the bank questions that test this recommendation."""
-    from examprep.cli.study import run_practice
-    from examprep.services import PracticeFilter
-
     ids = tuple(advice.leaf.questions) if advice.leaf else ()
     if not ids:
         return
@@ -96,7 +97,7 @@ def offer_practice(out: Console, ctx: Context, advice: Advice) -> None:
     except (EOFError, KeyboardInterrupt):
         return
     if reply.strip().lower() in {"y", "yes"}:
-        run_practice(ctx, PracticeFilter(ids=ids, count=len(ids)))
+        run_practice(ctx, services.PracticeFilter(ids=ids, count=len(ids)))
 
 
 def run_drill(out: Console, pack: Pack, seed: int | None) -> None:
@@ -141,8 +142,6 @@ def advise(
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for --drill.")] = None,
 ) -> None:
     """Which Google ML product fits? A decision tree you can walk, print, or drill on."""
-    from examprep.engine.advisor import WalkError, answers_from_pairs
-    from examprep.errors import InvalidInput
     from examprep.services.advisor import advise as walk_tree
     from examprep.services.advisor import tree_json, tree_mermaid, tree_outline
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
 
 
@@ -17,15 +18,13 @@ def config(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show your settings, or set one: `examprep config exam-date 2027-01-15`, `pass-mark 75%`."""
-    from examprep.services import get_config, set_config
-
     with context() as ctx:
         if key is None:
-            cfg = get_config(ctx)
+            cfg = services.get_config(ctx)
         elif value is None and not clear:
             raise typer.BadParameter("give a value, or --clear to remove the setting")
         else:
-            cfg = set_config(ctx, key, None if clear else value)
+            cfg = services.set_config(ctx, key, None if clear else value)
         today = ctx.now().date()
     if as_json:
         print_json(

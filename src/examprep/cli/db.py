@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from examprep import services
 from examprep.cli.output import console, handles_errors
 
 app = typer.Typer(help="Manage the learner database.", no_args_is_help=True)
@@ -13,9 +14,7 @@ app = typer.Typer(help="Manage the learner database.", no_args_is_help=True)
 @handles_errors
 def upgrade() -> None:
     """Create the database, or migrate it to the newest schema (never downgrades)."""
-    from examprep.services import upgrade_database
-
-    result = upgrade_database()
+    result = services.upgrade_database()
     if result.before == result.after:
         console().print(f"{result.where}: already at schema {result.after}")
     else:

@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
+from examprep import services
+from examprep.cli.examui import run_exam
 from examprep.cli.output import console, context, handles_errors, print_json
+from examprep.cli.screens import result_screen, review_screen
 
 app = typer.Typer(
     help="Sit a timed mock exam shaped like the real one. Without a subcommand: interactive.",
@@ -43,7 +46,6 @@ def exam(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from examprep.cli.examui import run_exam
 
     with context() as services_ctx:
         run_exam(
@@ -66,10 +68,10 @@ def start(
     as_json: Annotated[bool, typer.Option("--json", help="Print the attempt as JSON.")] = False,
 ) -> None:
     """Start an exam without the interactive screen; prints the attempt id and questions."""
-    from examprep.services import start_exam
-
     with context() as ctx:
-        view = start_exam(ctx, questions=questions, seed=seed, minutes=minutes, sections=section)
+        view = services.start_exam(
+            ctx, questions=questions, seed=seed, minutes=minutes, sections=section
+        )
     if as_json:
         print_json(view.to_json())
         return
@@ -85,10 +87,8 @@ def answer(
     choices: Annotated[str, typer.Argument(help="Option letters as shown, e.g. B or A,C.")],
 ) -> None:
     """Answer (or change the answer to) one question."""
-    from examprep.services import answer as record
-
     with context() as ctx:
-        record(ctx, attempt, position, choices)
+        services.answer(ctx, attempt, position, choices)
     console().print(f"saved: question {position} -> {choices.upper()}")
 
 
@@ -100,10 +100,8 @@ def flag(
     clear: Annotated[bool, typer.Option("--clear", help="Remove the flag instead.")] = False,
 ) -> None:
     """Flag a question for review (or clear the flag)."""
-    from examprep.services import flag as record
-
     with context() as ctx:
-        record(ctx, attempt, position, on=not clear)
+        services.flag(ctx, attempt, position, on=not clear)
     console().print(f"question {position} {'unflagged' if clear else 'flagged'}")
 
 
@@ -114,11 +112,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show an attempt's questions, answers so far, flags and time left."""
-    from examprep.cli.screens import review_screen
-    from examprep.services import get_attempt
-
     with context() as ctx:
-        view = get_attempt(ctx, attempt)
+        view = services.get_attempt(ctx, attempt)
     if as_json:
         print_json(view.to_json())
     else:
@@ -132,11 +127,8 @@ def submit(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Submit an attempt and show the result."""
-    from examprep.cli.screens import result_screen
-    from examprep.services import submit as do_submit
-
     with context() as ctx:
-        result = do_submit(ctx, attempt)
+        result = services.submit(ctx, attempt)
     if as_json:
         print_json(result.to_json())
     else:

@@ -6,25 +6,19 @@ import contextlib
 import signal
 from collections.abc import Iterator, Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
+from examprep import services
 from examprep.cli.output import console
-from examprep.cli.screens import print_screen, question_screen, result_screen, review_screen
-from examprep.services import (
-    answer,
-    expired_exams,
-    flag,
-    get_attempt,
-    result,
-    resumable_exam,
-    start_exam,
-    submit,
-    visit,
-)
-from examprep.services.context import Context
+from examprep.cli.screens import clock, print_screen, question_screen, result_screen, review_screen
+from examprep.errors import ExamprepError
 from examprep.services.views import AttemptView
+
+if TYPE_CHECKING:
+    from examprep.services.context import Context
 
 HELP = (
     "[dim]letters answer (A or A,C) · Enter/n next · p previous · number go to · "
@@ -69,13 +63,13 @@ def _open(
     sections: Sequence[str] | None,
     resume: bool,
 ) -> AttemptView:
-    for attempt_id in expired_exams(ctx):
-        done = result(ctx, attempt_id)
+    for attempt_id in services.expired_exams(ctx):
+        done = services.result(ctx, attempt_id)
         out.print(
             f"Exam {attempt_id} ran out of time and was submitted at its deadline: "
             f"{done.correct}/{done.total}. See `examprep review {attempt_id}`."
         )
-    view = resumable_exam(ctx)
+    view = services.resumable_exam(ctx)
     if view is not None:
         if resume:
             return view
@@ -85,16 +79,16 @@ def _open(
         )
         if reply.strip().lower() in {"", "y", "yes"}:
             return view
-        submit(ctx, view.attempt)
+        services.submit(ctx, view.attempt)
         out.print(f"Exam {view.attempt} submitted as it was.")
     elif resume:
         raise typer.BadParameter("there is no unfinished exam to resume", param_hint="--resume")
-    return start_exam(ctx, questions=questions, seed=seed, minutes=minutes, sections=sections)
+    return services.start_exam(
+        ctx, questions=questions, seed=seed, minutes=minutes, sections=sections
+    )
 
 
 def _clock(view: AttemptView) -> str:
-    from examprep.cli.screens import clock
-
     return clock(view.remaining_seconds)
 
 
@@ -114,10 +108,10 @@ def run_exam(
     )
     attempt = view.attempt
     position = _first_unanswered(view)
-    visit(ctx, attempt, position)
+    services.visit(ctx, attempt, position)
     try:
         while True:
-            view = get_attempt(ctx, attempt)
+            view = services.get_attempt(ctx, attempt)
             if view.status != "open":
                 break
             remaining = view.remaining_seconds
@@ -130,7 +124,7 @@ def run_exam(
                 break
             if moved != position:
                 position = moved
-                visit(ctx, attempt, position)
+                services.visit(ctx, attempt, position)
     except TimeUp:
         out.print("\n[bold]Time is up.[/] Your answers were saved; submitting.")
     except (KeyboardInterrupt, EOFError):
@@ -139,8 +133,12 @@ def run_exam(
             "the clock keeps running."
         )
         raise typer.Exit(130) from None
-    final = get_attempt(ctx, attempt)
-    done = submit(ctx, attempt) if final.finished_at is None else result(ctx, attempt)
+    final = services.get_attempt(ctx, attempt)
+    done = (
+        services.submit(ctx, attempt)
+        if final.finished_at is None
+        else services.result(ctx, attempt)
+    )
     out.print(result_screen(done))
     out.print(f"Walk through every question: [bold]examprep review {attempt}[/]")
 
@@ -160,7 +158,7 @@ def _handle(ctx: Context, out: Console, view: AttemptView, position: int, comman
         out.print(f"[red]There is no question {target} (1-{last}).[/]")
         return position
     if word == "f":
-        flag(ctx, view.attempt, position, on=position not in view.flags)
+        services.flag(ctx, view.attempt, position, on=position not in view.flags)
         return position
     if word == "r":
         out.print(review_screen(view))
@@ -182,10 +180,8 @@ def _handle(ctx: Context, out: Console, view: AttemptView, position: int, comman
         out.input("Enter to go back ")
         return position
     try:
-        answer(ctx, view.attempt, position, command)
+        services.answer(ctx, view.attempt, position, command)
     except Exception as exc:  # an invalid choice: say why and stay on the question
-        from examprep.errors import ExamprepError
-
         if not isinstance(exc, ExamprepError):
             raise
         out.print(f"[red]{exc}[/]")

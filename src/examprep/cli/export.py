@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from examprep import services
 from examprep.cli.model import import_app
 from examprep.cli.output import console, context, handles_errors, print_json
 
@@ -48,10 +49,8 @@ def anki(
     as_json: AsJson = False,
 ) -> None:
     """An Anki package (.apkg): a deck per section, sub-decks per subsection; re-import updates."""
-    from examprep.services import export_anki
-
     with context() as ctx:
-        report = export_anki(ctx, output, section, questions)
+        report = services.export_anki(ctx, output, section, questions)
     _report(report, "import it in Anki with File > Import", as_json)
 
 
@@ -59,10 +58,8 @@ def anki(
 @handles_errors
 def gift(output: Output, section: Sections = None, as_json: AsJson = False) -> None:
     """The question bank as Moodle GIFT text, one category per section."""
-    from examprep.services import export_gift
-
     with context() as ctx:
-        report = export_gift(ctx, output, section)
+        report = services.export_gift(ctx, output, section)
     _report(report, "Moodle: Question bank > Import > GIFT format", as_json)
 
 
@@ -70,10 +67,8 @@ def gift(output: Output, section: Sections = None, as_json: AsJson = False) -> N
 @handles_errors
 def qti(output: Output, section: Sections = None, as_json: AsJson = False) -> None:
     """The question bank as a QTI 2.1 package (.zip) for Canvas and other LMSs."""
-    from examprep.services import export_qti
-
     with context() as ctx:
-        report = export_qti(ctx, output, section)
+        report = services.export_qti(ctx, output, section)
     _report(report, "Canvas: Settings > Import course content > QTI .zip file", as_json)
 
 
@@ -88,10 +83,8 @@ def _progress_json(report: ProgressReport) -> dict[str, object]:
 @handles_errors
 def progress(output: Output, as_json: AsJson = False) -> None:
     """Everything you have done (attempts, answers, flags, reviews, settings) as a JSON file."""
-    from examprep.services import export_progress
-
     with context() as ctx:
-        report = export_progress(ctx, output)
+        report = services.export_progress(ctx, output)
     if as_json:
         print_json(_progress_json(report))
         return
@@ -109,10 +102,8 @@ def import_progress(
     as_json: AsJson = False,
 ) -> None:
     """Merge a progress file into this database: nothing is duplicated, all or nothing."""
-    from examprep.services import import_progress as merge
-
     with context() as ctx:
-        report = merge(ctx, path)
+        report = services.import_progress(ctx, path)
     if as_json:
         print_json(_progress_json(report))
         return
@@ -132,10 +123,8 @@ def backup(
     as_json: AsJson = False,
 ) -> None:
     """Copy the SQLite database into <data dir>/backups (PostgreSQL: use pg_dump)."""
-    from examprep.services import backup_database
-
     with context() as ctx:
-        report = backup_database(ctx, keep)
+        report = services.backup_database(ctx, keep)
     if as_json:
         print_json({"path": str(report.path), "pages": report.pages,
                     "kept": [str(p) for p in report.kept],

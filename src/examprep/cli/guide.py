@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
 
 
@@ -22,10 +23,8 @@ def guide(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The study guide: contents by section, every note, fact table, the rename map, the exam."""
-    from examprep.services import export_guide
-
     with context() as ctx:
-        report = export_guide(ctx, output, fmt)
+        report = services.export_guide(ctx, output, fmt)
     if as_json:
         print_json({"path": str(report.path), "format": report.format, "bytes": report.size})
         return

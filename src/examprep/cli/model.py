@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
+from examprep.cli.plot import check_plot_path, plot_readiness
 
 if TYPE_CHECKING:
     from examprep.services.readiness import ReadinessReport
@@ -125,13 +127,11 @@ def readiness(
     plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG or SVG chart.")] = None,
 ) -> None:
     """Your probability of passing today, with its uncertainty, per-section ability and tips."""
-    from examprep.services import readiness_report
-
-    with context() as ctx:
-        report = readiness_report(ctx)
     if plot is not None:
-        from examprep.cli.plot import plot_readiness
-
+        check_plot_path(plot)
+    with context() as ctx:
+        report = services.readiness_report(ctx)
+    if plot is not None:
         plot_readiness(report, plot)
     if as_json:
         print_json(readiness_json(report))
@@ -146,10 +146,8 @@ def calibrate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Re-fit item difficulty and discrimination from every stored answer; flag suspect keys."""
-    from examprep.services import calibrate_bank
-
     with context() as ctx:
-        report = calibrate_bank(ctx)
+        report = services.calibrate_bank(ctx)
     if as_json:
         print_json(
             {
@@ -187,10 +185,8 @@ def import_responses(
     ] = False,
 ) -> None:
     """Load an external response log into the store (for calibration and readiness)."""
-    from examprep.services import import_responses as do_import
-
     with context() as ctx:
-        report = do_import(ctx, path, skip_invalid=skip_invalid)
+        report = services.import_responses(ctx, path, skip_invalid=skip_invalid)
     out = console()
     out.print(f"Imported {report.imported} answers for {report.learners} learners.")
     for line in report.skipped:

@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
+from rich.rule import Rule
+from rich.table import Table
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
 
 if TYPE_CHECKING:
@@ -30,17 +33,15 @@ def notes(
     as_json: AsJson = False,
 ) -> None:
     """Read the study notes: the bullets each covers, the text, and its official sources."""
-    from examprep.services import find_notes, notes_contents
-
     with context() as ctx:
         if target is None:
-            sections = notes_contents(ctx)
+            sections = services.notes_contents(ctx)
             if as_json:
                 print_json({"sections": [s.to_json() for s in sections]})
             else:
                 _print_contents(console(), sections)
             return
-        found = find_notes(ctx, target)
+        found = services.find_notes(ctx, target)
     if as_json:
         print_json({"notes": [n.to_json() for n in found]})
         return
@@ -50,8 +51,6 @@ def notes(
 
 
 def _print_contents(out: Console, sections: list[SectionContents]) -> None:
-    from rich.table import Table
-
     table = Table(title="Study notes by exam-guide bullet", title_justify="left", expand=True)
     table.add_column("Bullet", no_wrap=True)
     table.add_column("Topic", overflow="ellipsis", no_wrap=True, ratio=1)
@@ -69,7 +68,6 @@ def _print_contents(out: Console, sections: list[SectionContents]) -> None:
 
 def _print_note(out: Console, note: NoteView) -> None:
     from rich.markdown import Markdown
-    from rich.rule import Rule
 
     out.print(Rule(f"[bold]{escape(note.title)}[/]"))
     out.print(f"[dim]{note.id}[/]")
@@ -94,10 +92,8 @@ def names(
     as_json: AsJson = False,
 ) -> None:
     """What a product is called now, its former names (with dates), status and lifecycle dates."""
-    from examprep.services import find_names
-
     with context() as ctx:
-        products = find_names(ctx, query)
+        products = services.find_names(ctx, query)
     if as_json:
         print_json({"products": [p.to_json() for p in products]})
         return
@@ -105,8 +101,6 @@ def names(
 
 
 def _print_names(out: Console, products: list[NameView]) -> None:
-    from rich.table import Table
-
     for p in products:
         if p.matched:
             out.print(

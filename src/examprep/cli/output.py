@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from examprep import services
 from examprep.errors import ExamprepError
 
 if TYPE_CHECKING:
@@ -59,9 +60,7 @@ def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
 @contextlib.contextmanager
 def context() -> Iterator[Context]:
     """The services context for one command (settings from the environment), closed after it."""
-    from examprep.services import open_context
-
-    ctx = open_context()
+    ctx = services.open_context()
     try:
         yield ctx
     finally:

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from examprep import services
 from examprep.cli.output import console, err_console, handles_errors, print_json
 
 app = typer.Typer(
@@ -28,9 +29,7 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
     """Validate a pack; list every problem as file:line: field: message."""
-    from examprep.services import check_pack
-
-    report = check_pack(path, strict=strict)
+    report = services.check_pack(path, strict=strict)
     out = err_console()
     for problem in report.problems:
         label = "error" if problem.severity == "error" or strict else "warning"
@@ -54,9 +53,7 @@ def stats(
     ] = False,
 ) -> None:
     """Counts per section, subsection and bullet; key balance; word lengths; coverage gaps."""
-    from examprep.services import pack_stats
-
-    data = pack_stats(path)
+    data = services.pack_stats(path)
     if as_json:
         print_json(data)
         return
@@ -78,9 +75,7 @@ def sheet(
     ] = False,
 ) -> None:
     """Write a blind review sheet: stems and options, no keys, no explanations."""
-    from examprep.services import panel_sheet
-
-    text, count = panel_sheet(path, role, section=section, ids=ids, unread=unread)
+    text, count = services.panel_sheet(path, role, section=section, ids=ids, unread=unread)
     output.write_text(text, encoding="utf-8")
     console().print(f"{count} question(s) written to {output}", soft_wrap=True)
 
@@ -92,9 +87,7 @@ def record(
     path: PathArg = None,
 ) -> None:
     """Record a reader's blind answers in the questions' `panel:` lists."""
-    from examprep.services import record_panel
-
-    changed = record_panel(path, answers)
+    changed = services.record_panel(path, answers)
     console().print(f"recorded {len(changed)} read(s)", soft_wrap=True)
 
 

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from examprep.errors import InvalidInput
-from examprep.services.readiness import ReadinessReport
 from examprep.services.trend import time_axis
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from examprep.services.readiness import ReadinessReport
 
 # Two panels stacked: 3.9 x 6 inches at 100 dpi is a 390-pixel-wide image (a phone screen).
 WIDTH_IN, HEIGHT_IN, DPI = 3.9, 6.0, 100
@@ -59,10 +60,15 @@ def readiness_figure(report: ReadinessReport) -> Figure:
     return fig
 
 
-def plot_readiness(report: ReadinessReport, path: Path) -> None:
-    """Write the readiness chart as PNG or SVG."""
+def check_plot_path(path: Path) -> None:
+    """Refuse a chart file name matplotlib cannot write, before anything is computed."""
     if path.suffix.lower() not in {".png", ".svg"}:
         raise InvalidInput(f"--plot wants a .png or .svg file, not {path.name}")
+
+
+def plot_readiness(report: ReadinessReport, path: Path) -> None:
+    """Write the readiness chart as PNG or SVG."""
+    check_plot_path(path)
     fig = readiness_figure(report)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)

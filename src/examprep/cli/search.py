@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
 
 KIND_STYLE = {"note": "green", "card": "cyan", "table": "magenta", "question": "yellow"}
@@ -26,11 +27,9 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the notes, flashcards, fact tables and questions; best matches first."""
-    from examprep.services import search as run_search
-
     text = " ".join(query)
     with context() as ctx:
-        hits = run_search(ctx, text, limit=limit, kinds=kind)
+        hits = services.search(ctx, text, limit=limit, kinds=kind)
     if as_json:
         print_json({"query": text, "results": [h.to_json() for h in hits]})
         return

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import threading
+import webbrowser
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from examprep import services
 from examprep.cli.output import console, handles_errors
 from examprep.errors import InvalidInput
 
@@ -50,14 +53,12 @@ def preflight(settings: Settings) -> int | None:
 
     Returns how many accounts can sign in (team mode), or None in local mode.
     """
-    from examprep.services import list_users, open_context
-
-    ctx = open_context(settings)
+    ctx = services.open_context(settings)
     try:
         _ = ctx.pack, ctx.engine
         if not settings.team_mode:
             return None
-        return sum(1 for a in list_users(ctx) if a.has_password and not a.disabled)
+        return sum(1 for a in services.list_users(ctx) if a.has_password and not a.disabled)
     finally:
         ctx.close()
 
@@ -82,9 +83,6 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the web app in your browser. With EXAMPREP_SECRET_KEY set: team mode with accounts."""
-    import threading
-    import webbrowser
-
     import uvicorn
 
     from examprep.config import load_settings

@@ -10,7 +10,11 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from examprep import services
+from examprep.cli.model import render_readiness, withheld_lines
 from examprep.cli.output import console, context, handles_errors
+from examprep.cli.screens import feedback_screen, question_screen
+from examprep.errors import ExamprepError
 
 if TYPE_CHECKING:
     from examprep.services.cards import CardView
@@ -41,8 +45,6 @@ def _ask(out: Console, prompt: str) -> str | None:
 
 def review_cards(ctx: Context, out: Console, cards: list[CardView], deadline: float | None) -> int:
     """Show, reveal and grade each card; return how many were graded."""
-    from examprep.services import grade
-
     done = 0
     for index, card in enumerate(cards, 1):
         if deadline is not None and time.monotonic() > deadline:
@@ -64,7 +66,7 @@ def review_cards(ctx: Context, out: Console, cards: list[CardView], deadline: fl
                 break
             out.print("[red]Type 1, 2, 3 or 4.[/]")
         elapsed = int((time.monotonic() - started) * 1000)
-        due = grade(ctx, card.id, GRADE_KEYS[reply.lower()], duration_ms=elapsed)
+        due = services.grade(ctx, card.id, GRADE_KEYS[reply.lower()], duration_ms=elapsed)
         out.print(f"[dim]next review {due:%Y-%m-%d %H:%M} UTC[/]")
         done += 1
     return done
@@ -75,11 +77,9 @@ def cards(
     limit: Annotated[int, typer.Option("-n", help="At most this many cards.")] = 30,
 ) -> None:
     """Review flashcards and missed questions that are due (spaced repetition, FSRS)."""
-    from examprep.services import due_reviews
-
     out = console()
     with context() as ctx:
-        due = due_reviews(ctx, limit=limit)
+        due = services.due_reviews(ctx, limit=limit)
         if not due:
             out.print("Nothing is due. Come back tomorrow, or run `examprep practice`.")
             return
@@ -92,31 +92,26 @@ def ask_adaptive(
     ctx: Context, out: Console, attempt: int, deadline: float | None, feedback: bool
 ) -> int:
     """Ask adaptive questions until the session says stop, time runs out or the learner quits."""
-    from examprep.cli.screens import feedback_screen, question_screen
-    from examprep.errors import ExamprepError
-    from examprep.services import answer, get_attempt, next_question
-    from examprep.services import feedback as explain
-
     asked = 0
     while deadline is None or time.monotonic() < deadline:
-        step = next_question(ctx, attempt)
+        step = services.next_question(ctx, attempt)
         if step.question is None:
             out.print(f"[dim]Stopping: {step.reason}.[/]")
             break
-        view = get_attempt(ctx, attempt)
+        view = services.get_attempt(ctx, attempt)
         out.print(question_screen(view, step.question, None))
         while True:
             reply = _ask(out, "Answer (letters), q to stop: ")
             if reply is None or reply.lower() == "q":
                 return asked
             try:
-                answer(ctx, attempt, step.question.position, reply)
+                services.answer(ctx, attempt, step.question.position, reply)
                 break
             except ExamprepError as exc:
                 out.print(f"[red]{exc}[/]")
         asked += 1
         if feedback:
-            out.print(feedback_screen(explain(ctx, attempt, step.question.position)))
+            out.print(feedback_screen(services.feedback(ctx, attempt, step.question.position)))
             if _ask(out, "Enter to continue, q to stop: ") in (None, "q"):
                 break
     return asked
@@ -125,20 +120,17 @@ def ask_adaptive(
 @handles_errors
 def diagnose() -> None:
     """A short adaptive placement test (at most 25 questions) that estimates where you stand."""
-    from examprep.cli.model import render_readiness
-    from examprep.services import finish_adaptive, readiness_report, start_adaptive
-
     out = console()
     with context() as ctx:
-        attempt = start_adaptive(ctx, "diagnostic")
+        attempt = services.start_adaptive(ctx, "diagnostic")
         out.print(
             "Placement test: questions adapt to your answers; it stops as soon as your "
             "level is clear (25 questions at most). No feedback until the end."
         )
         asked = ask_adaptive(ctx, out, attempt, None, feedback=False)
-        finish_adaptive(ctx, attempt)
+        services.finish_adaptive(ctx, attempt)
         out.print(f"Answered {asked} questions. Review them with `examprep review {attempt}`.")
-        render_readiness(readiness_report(ctx))
+        render_readiness(services.readiness_report(ctx))
 
 
 @handles_errors
@@ -146,25 +138,21 @@ def study(
     minutes: Annotated[int, typer.Option("--minutes", "-m", help="Time budget.")] = 30,
 ) -> None:
     """The daily session: due reviews first, then adaptive questions where they help most."""
-    from examprep.services import due_reviews, finish_adaptive, start_adaptive, study_summary
-
     if minutes < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--minutes")
     out = console()
     deadline = time.monotonic() + minutes * 60
     with context() as ctx:
-        due = due_reviews(ctx, limit=max(5, minutes), new_cards=max(3, minutes // 3))
+        due = services.due_reviews(ctx, limit=max(5, minutes), new_cards=max(3, minutes // 3))
         if due:
             out.print(f"[bold]Reviews[/]: {len(due)} due. {GRADES}")
             review_cards(ctx, out, due, deadline - minutes * 60 / 3 if minutes >= 6 else deadline)
-        attempt = start_adaptive(ctx, "study")
+        attempt = services.start_adaptive(ctx, "study")
         out.print("[bold]Questions[/] chosen where they move your pass probability most.")
         ask_adaptive(ctx, out, attempt, deadline, feedback=True)
-        finish_adaptive(ctx, attempt)
-        summary = study_summary(ctx)
+        services.finish_adaptive(ctx, attempt)
+        summary = services.study_summary(ctx)
     if summary.p_pass is None:
-        from examprep.cli.model import withheld_lines
-
         for line in withheld_lines(summary.withheld or "too little evidence"):
             out.print(line)
     else:

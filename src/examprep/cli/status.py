@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from examprep import services
+from examprep.cli.model import withheld_lines
 from examprep.cli.output import console, handles_errors
 
 
 @handles_errors
 def overview() -> None:
     """Print an overview of the pack, the learner's progress and the next steps."""
-    from examprep.cli.model import withheld_lines
-    from examprep.services import overview as get_overview
-
-    info = get_overview()
+    info = services.overview()
     out = console()
     out.print(f"[bold]{info.pack_title}[/] (exam guide of {info.guide_date})")
     out.print(

@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
+from examprep.cli.screens import (
+    feedback_screen,
+    history_table,
+    print_screen,
+    question_screen,
+    result_head,
+    result_screen,
+)
+from examprep.errors import ExamprepError, NotFound
 
 if TYPE_CHECKING:
     from examprep.services import PracticeFilter
@@ -38,10 +48,7 @@ def practice(
     ] = False,
 ) -> None:
     """Untimed practice with immediate feedback: every option explained, with its sources."""
-
-    from examprep.services import PracticeFilter
-
-    filters = PracticeFilter(
+    filters = services.PracticeFilter(
         section=section,
         bullet=bullet,
         tag=tag,
@@ -56,14 +63,11 @@ def practice(
 
 def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None) -> None:
     """Ask the filtered questions one by one, with the explained feedback after each answer."""
-    from examprep.cli.screens import feedback_screen, print_screen, question_screen
-    from examprep.services import answer, feedback, get_attempt, start_practice, submit
-
-    view = start_practice(ctx, filters, seed=seed)
+    view = services.start_practice(ctx, filters, seed=seed)
     out = console()
     for question in view.questions:
         while True:
-            current = get_attempt(ctx, view.attempt)
+            current = services.get_attempt(ctx, view.attempt)
             print_screen(out, question_screen(current, question, None), True)
             try:
                 reply = out.input("Answer (letters), s to skip, q to stop: ").strip()
@@ -72,15 +76,13 @@ def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None)
             if reply.lower() in {"q", "s"}:
                 break
             try:
-                answer(ctx, view.attempt, question.position, reply)
+                services.answer(ctx, view.attempt, question.position, reply)
             except Exception as exc:
-                from examprep.errors import ExamprepError
-
                 if not isinstance(exc, ExamprepError):
                     raise
                 out.print(f"[red]{exc}[/]")
                 continue
-            out.print(feedback_screen(feedback(ctx, view.attempt, question.position)))
+            out.print(feedback_screen(services.feedback(ctx, view.attempt, question.position)))
             try:
                 out.input("Enter for the next question ")
             except (EOFError, KeyboardInterrupt):
@@ -88,9 +90,8 @@ def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None)
             break
         if reply.lower() == "q":
             break
-    from examprep.cli.screens import result_head
 
-    out.print(result_head(submit(ctx, view.attempt)))
+    out.print(result_head(services.submit(ctx, view.attempt)))
 
 
 @handles_errors
@@ -102,18 +103,14 @@ def review(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Walk a finished attempt: your choice, the key, every option's explanation and sources."""
-    from examprep.cli.screens import feedback_screen, print_screen, result_screen
-    from examprep.errors import NotFound
-    from examprep.services import latest_finished, result
-
     with context() as ctx:
         if attempt is None:
-            attempt = latest_finished(ctx)
+            attempt = services.latest_finished(ctx)
             if attempt is None:
                 raise NotFound(
                     "no finished attempt yet; take one with `examprep exam` or `examprep practice`"
                 )
-        done = result(ctx, attempt)
+        done = services.result(ctx, attempt)
         questions = [q for q in done.questions if not (wrong and q.correct)]
         if as_json:
             data = done.to_json()
@@ -139,11 +136,8 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Your attempts: date, mode, score and per-section scores."""
-    from examprep.cli.screens import history_table
-    from examprep.services import history as get_history
-
     with context() as ctx:
-        lines = get_history(ctx)
+        lines = services.history(ctx)
         sections = [s.id for s in ctx.pack.sections]
         if as_json:
             print_json(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
 
 app = typer.Typer(help="Accounts for team mode: add, list, disable, change passwords.")
@@ -31,11 +32,9 @@ def add(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user who can sign in to the web app (asks for the password twice)."""
-    from examprep.services import add_user
-
     password = _password(password_stdin)
     with context() as ctx:
-        account = add_user(ctx, name, password, role)
+        account = services.add_user(ctx, name, password, role)
     console().print(f"added {account.name} ({account.role})")
 
 
@@ -43,10 +42,8 @@ def add(
 @handles_errors
 def list_(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """List learners with their role and whether they can sign in."""
-    from examprep.services import list_users
-
     with context() as ctx:
-        accounts = list_users(ctx)
+        accounts = services.list_users(ctx)
     if as_json:
         print_json([a.to_json() for a in accounts])
         return
@@ -63,10 +60,8 @@ def disable(
     enable: Annotated[bool, typer.Option("--enable", help="Allow sign-ins again.")] = False,
 ) -> None:
     """Stop a user's sign-ins and end their sessions (--enable undoes it)."""
-    from examprep.services import disable_user
-
     with context() as ctx:
-        account = disable_user(ctx, name, disabled=not enable)
+        account = services.disable_user(ctx, name, disabled=not enable)
     console().print(f"{account.name} {'disabled' if account.disabled else 'enabled'}")
 
 
@@ -77,9 +72,7 @@ def passwd(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Set a user's password; their open sessions end."""
-    from examprep.services import set_password
-
     password = _password(password_stdin)
     with context() as ctx:
-        set_password(ctx, name, password)
+        services.set_password(ctx, name, password)
     console().print(f"password of {name} changed")

@@ -32,7 +32,7 @@ class _Checks:
     def add(
         self, item_id: str, fld: str, message: str, *sub: str | int, severity: Severity = "error"
     ) -> None:
-        origin = self.pack.origins.get(item_id, Origin(str(self.pack.root), 1))
+        origin = self.pack.origins.get(item_id, Origin(str(self.pack.root)))
         self.problems.append(Problem(origin.path, origin.line_of(*sub), fld, message, severity))
 
 

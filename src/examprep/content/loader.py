@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,17 +38,41 @@ def bundled_pack_path() -> Path:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where an item was defined, so later checks can name file and line."""
+    """Where an item was defined (file and key path), so checks can name file and line.
+
+    The line is looked up only when asked for, that is when a problem is reported: from the
+    parsed document while the pack is being read, from the file again for a loaded pack (which
+    keeps no documents, so a cached pack stays small).
+    """
 
     path: str
-    line: int
-    doc: YamlDocument | None = None
     loc: tuple[str | int, ...] = ()
+    doc: YamlDocument | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def line(self) -> int:
+        return self.line_of()
 
     def line_of(self, *sub: str | int) -> int:
-        if self.doc is None:
-            return self.line
-        return self.doc.line_of((*self.loc, *sub))
+        doc = self.doc if self.doc is not None else _document(self.path)
+        if doc is None:
+            return 1
+        return doc.line_of((*self.loc, *sub))
+
+    def light(self) -> Origin:
+        """This origin without its parsed document."""
+        return Origin(self.path, self.loc)
+
+
+def _document(path: str) -> YamlDocument | None:
+    """The YAML document (or Markdown front matter) at `path`, for line numbers; None if gone."""
+    file = Path(path)
+    try:
+        if file.suffix == ".md":
+            return split_front_matter(file, file.read_text(encoding="utf-8"))[0]
+        return read_yaml(file)
+    except (OSError, UnicodeDecodeError, YamlFileError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -117,6 +142,17 @@ class _Reader:
 
     def error(self, path: Path, line: int, fld: str, message: str) -> None:
         self.problems.append(Problem(self.display(path), line, fld, message))
+
+    def files(self, folder: Path, suffix: str) -> list[Path]:
+        """The files of `folder` ending in `suffix`, sorted; an unreadable folder is a problem."""
+        if not folder.exists():
+            return []
+        try:
+            names = os.listdir(folder)
+        except OSError as exc:
+            self.error(folder, 1, "folder", f"cannot read: {exc.strerror or exc}")
+            return []
+        return sorted(folder / n for n in names if n.endswith(suffix) and not n.startswith("."))
 
     def read(self, path: Path) -> YamlDocument | None:
         try:
@@ -215,7 +251,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
     tables: list[Table] = []
     names: list[Product] = []
 
-    for file in sorted((root / "questions").glob("*.yaml")):
+    for file in reader.files(root / "questions", ".yaml"):
         doc = reader.read(file)
         if doc is None:
             continue
@@ -225,9 +261,9 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
             if q is not None:
                 section = bullet_section.get(q.covers[0], "")
                 questions.append(q.model_copy(update={"section": section}))
-                reader.register(origins, q.id, Origin(str(file), doc.line_of(loc), doc, loc))
+                reader.register(origins, q.id, Origin(str(file), loc, doc))
 
-    for file in sorted((root / "cards").glob("*.yaml")):
+    for file in reader.files(root / "cards", ".yaml"):
         doc = reader.read(file)
         if doc is None:
             continue
@@ -235,15 +271,15 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
             card = reader.validate(Card, value, doc, loc, _item_name(value, f"cards[{index}]"))
             if card is not None:
                 cards.append(card)
-                reader.register(origins, card.id, Origin(str(file), doc.line_of(loc), doc, loc))
+                reader.register(origins, card.id, Origin(str(file), loc, doc))
 
-    for file in sorted((root / "tables").glob("*.yaml")):
+    for file in reader.files(root / "tables", ".yaml"):
         doc = reader.read(file)
         if doc is not None:
             table = reader.validate(Table, doc.data, doc, (), _item_name(doc.data, file.stem))
             if table is not None:
                 tables.append(table)
-                reader.register(origins, table.id, Origin(str(file), 1, doc, ()))
+                reader.register(origins, table.id, Origin(str(file), (), doc))
 
     notes = _read_notes(root, reader, origins)
 
@@ -256,9 +292,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
                 product = reader.validate(Product, value, doc, loc, name)
                 if product is not None:
                     names.append(product)
-                    reader.register(
-                        origins, product.id, Origin(str(names_path), doc.line_of(loc), doc, loc)
-                    )
+                    reader.register(origins, product.id, Origin(str(names_path), loc, doc))
 
     advisor = None
     advisor_path = root / "advisor.yaml"
@@ -267,7 +301,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
         if doc is not None:
             advisor = reader.validate(AdvisorTree, doc.data, doc, (), "advisor")
             if advisor is not None:
-                reader.register(origins, "advisor", Origin(str(advisor_path), 1, doc, ()))
+                reader.register(origins, "advisor", Origin(str(advisor_path), (), doc))
 
     pack = Pack(
         root=root,
@@ -285,7 +319,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
 
 def _read_notes(root: Path, reader: _Reader, origins: dict[str, Origin]) -> list[Note]:
     notes: list[Note] = []
-    for file in sorted((root / "notes").glob("*.md")):
+    for file in reader.files(root / "notes", ".md"):
         try:
             text = file.read_text(encoding="utf-8")
             doc, body, _ = split_front_matter(file, text)
@@ -298,12 +332,15 @@ def _read_notes(root: Path, reader: _Reader, origins: dict[str, Origin]) -> list
         meta = reader.validate(NoteMeta, doc.data, doc, (), _item_name(doc.data, file.stem))
         if meta is not None:
             notes.append(Note(meta=meta, body=body, path=str(file.relative_to(root))))
-            reader.register(origins, meta.id, Origin(str(file), 1, doc, ()))
+            reader.register(origins, meta.id, Origin(str(file), (), doc))
     return notes
 
 
 def load_pack(path: Path | str | None = None) -> Pack:
-    """Load and validate a pack (the bundled one by default); raise PackError on any error."""
+    """Load and validate a pack (the bundled one by default); raise PackError on any error.
+
+    The pack keeps light origins (file and key path, no parsed documents), so it stays small.
+    """
     from examprep.content.lint import lint_pack
 
     pack, problems = read_pack(path)
@@ -312,4 +349,5 @@ def load_pack(path: Path | str | None = None) -> Pack:
     errors = [p for p in problems if p.severity == "error"]
     if errors or pack is None:
         raise PackError(sorted(errors))
-    return pack
+    light = {item: origin.light() for item, origin in pack.origins.items()}
+    return replace(pack, origins=light)

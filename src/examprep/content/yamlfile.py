@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,28 @@ class YamlFileError(Exception):
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """Parsed data plus the 1-based line where each value (by its key path) starts."""
+    """Parsed data, and the 1-based line where each value (by its key path) starts.
+
+    The line map is built from `text` the first time a line is asked for, that is only when a
+    problem has to be reported: parsing without it is several times faster.
+    """
 
     path: Path
     data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    text: str = ""
+
+    @cached_property
+    def lines(self) -> dict[Path_, int]:
+        """Key path -> line, composed from the text on first use."""
+        lines: dict[Path_, int] = {}
+        loader = Loader(self.text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if node is not None:
+            _walk(node, (), lines)
+        return lines
 
     def line_of(self, loc: Path_) -> int:
         """The line of `loc`, or of its nearest ancestor that has one."""
@@ -55,24 +73,16 @@ def _walk(node: yaml.Node, loc: Path_, lines: dict[Path_, int]) -> None:
 
 
 def parse_yaml(path: Path, text: str) -> YamlDocument:
-    """Parse `text` (the contents of `path`) into data with a line map."""
+    """Parse `text` (the contents of `path`); its line map is built when first needed."""
     try:
-        loader = Loader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        data = yaml.load(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise YamlFileError(path, line, f"malformed YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise YamlFileError(path, 1, f"malformed YAML: {exc}") from None
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _walk(node, (), lines)
-    return YamlDocument(path=path, data=data, lines=lines)
+    return YamlDocument(path=path, data=data, text=text)
 
 
 def read_yaml(path: Path) -> YamlDocument:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,9 +34,13 @@ class SectionBank:
     a: Array
     b: Array
     c: Array
+    # pbar() at shift 0 when the caller already knows it (a pack's banks change rarely).
+    known_pbar: Array | None = field(default=None, compare=False, repr=False)
 
     def pbar(self, shift: float = 0.0) -> Array:
         """Mean probability of a right answer over the bank, at every GRID point."""
+        if shift == 0.0 and self.known_pbar is not None:
+            return self.known_pbar
         p = p_correct(GRID[:, None] + shift, self.a[None, :], self.b[None, :], self.c[None, :])
         return np.asarray(p.mean(axis=1), dtype=np.float64)
 
@@ -135,23 +139,20 @@ def estimate_readiness(
 
     pbars = {bank.id: bank.pbar() for bank in banks}
 
-    def counts_given_g(shift_section: str | None = None) -> Array:
-        dist = np.ones((len(G), 1))
-        for bank in banks:
-            n_s = allocation.get(bank.id, 0)
-            if n_s == 0:
-                continue
-            shift = 1 if bank.id == shift_section else 0  # one grid step = +0.1 ability
-            pbar = pbars[bank.id][np.minimum(idx + shift, len(GRID) - 1)]  # (G, D)
-            counts = binomial(pbar, n_s)  # (G, D, n_s+1): Lord-Wingersky for n_s equal items
-            mixed = (cond[bank.id][:, :, None] * counts).sum(axis=1)
-            dist = convolve_rows(dist, mixed)
-        return dist  # (G, n + 1): number-correct distribution given g
+    active = [bank for bank in banks if allocation.get(bank.id, 0)]
 
-    def pass_given_g(shift_section: str | None = None) -> Array:
-        return np.asarray(counts_given_g(shift_section)[:, cut:].sum(axis=1), dtype=np.float64)
+    def mixed(bank: SectionBank, shift: int) -> Array:
+        """Number-correct distribution of the section's items given g (shift: +0.1 ability)."""
+        pbar = pbars[bank.id][np.minimum(idx + shift, len(GRID) - 1)]  # (G, D)
+        counts = binomial(pbar, allocation[bank.id])  # (G, D, n_s+1): Lord-Wingersky
+        return np.asarray((cond[bank.id][:, :, None] * counts).sum(axis=1), dtype=np.float64)
 
-    counts = counts_given_g()
+    parts = [mixed(bank, 0) for bank in active]
+    # prefix[i]: sections before i convolved; suffix[i]: sections from i on (given g).
+    prefix = [np.ones((len(G), 1))]
+    for part in parts:
+        prefix.append(convolve_rows(prefix[-1], part))
+    counts = prefix[-1]  # (G, n + 1): number-correct distribution given g
     by_g = np.asarray(counts[:, cut:].sum(axis=1), dtype=np.float64)
     p_pass_at = {c: float((post_g * counts[:, c:].sum(axis=1)).sum()) for c in other_cuts}
     p_pass = float((post_g * by_g).sum())
@@ -164,15 +165,17 @@ def estimate_readiness(
         mean = float((joint * values).sum())
         sd = math.sqrt(max(float((joint * (values - mean) ** 2).sum()), 0.0))
         sections[bank.id] = SectionEstimate(mean, sd, len(observations.get(bank.id, ())))
-    slopes = (
-        {
-            bank.id: float((post_g * pass_given_g(bank.id)).sum()) - p_pass
-            for bank in banks
-            if allocation.get(bank.id, 0)
-        }
-        if with_slopes
-        else {}
-    )
+    slopes: dict[str, float] = {}
+    if with_slopes:
+        # Shifting one section changes one factor: reuse the others' distributions.
+        suffix = [np.ones((len(G), 1))]
+        for part in reversed(parts):
+            suffix.append(convolve_rows(part, suffix[-1]))
+        suffix.reverse()
+        for i, bank in enumerate(active):
+            shifted = convolve_rows(convolve_rows(prefix[i], mixed(bank, 1)), suffix[i + 1])
+            passed = np.asarray(shifted[:, cut:].sum(axis=1), dtype=np.float64)
+            slopes[bank.id] = float((post_g * passed).sum()) - p_pass
     return ReadinessEstimate(
         p_pass=p_pass,
         low=_weighted_quantile(by_g, post_g, 0.10),

@@ -11,14 +11,22 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
 from examprep.errors import Conflict, Forbidden, InvalidInput, NotFound
 from examprep.services.context import Context
+from examprep.store.accounts import all_learners, set_account
+from examprep.store.learners import find_learner, get_or_create_learner
+from examprep.store.sign_in_limits import forget, forget_expired, give_back, take_attempt
+from examprep.store.web_sessions import delete_sessions
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
     from sqlalchemy.orm import Session
 
     from examprep.store.tables import LearnerRow
+
 
 ROLES = ("learner", "instructor")
 MIN_PASSWORD = 10
@@ -57,7 +65,6 @@ class Account:
 
 def make_hasher() -> PasswordHasher:
     """The password hasher: Argon2id with the parameters above."""
-    from argon2 import PasswordHasher, Type
 
     return PasswordHasher(
         time_cost=HASH_TIME_COST,
@@ -89,8 +96,6 @@ def _check_password(password: str) -> None:
 
 
 def _row(session: Session, name: str) -> LearnerRow:
-    from examprep.store.learners import find_learner
-
     row = find_learner(session, name)
     if row is None:
         raise NotFound(f"no user {name!r}")
@@ -99,9 +104,6 @@ def _row(session: Session, name: str) -> LearnerRow:
 
 def add_user(ctx: Context, name: str, password: str, role: str = "learner") -> Account:
     """Create an account (or give an existing password-less learner, such as the CLI's, one)."""
-    from examprep.store.accounts import set_account
-    from examprep.store.learners import find_learner, get_or_create_learner
-
     if not NAME.fullmatch(name):
         raise InvalidInput(
             f"user name {name!r}: use 1-80 lower-case letters, digits, '.', '_' or '-'"
@@ -121,16 +123,12 @@ def add_user(ctx: Context, name: str, password: str, role: str = "learner") -> A
 
 def list_users(ctx: Context) -> list[Account]:
     """Every learner with their role and whether they can sign in."""
-    from examprep.store.accounts import all_learners
-
     with ctx.transaction() as session:
         return [to_account(r) for r in all_learners(session)]
 
 
 def find_account(ctx: Context, name: str) -> Account | None:
     """The account called `name`, if there is one."""
-    from examprep.store.learners import find_learner
-
     with ctx.transaction() as session:
         row = find_learner(session, name)
         return to_account(row) if row is not None else None
@@ -138,8 +136,6 @@ def find_account(ctx: Context, name: str) -> Account | None:
 
 def disable_user(ctx: Context, name: str, disabled: bool = True) -> Account:
     """Stop (or with disabled=False, allow again) a user's sign-ins; disabling ends sessions."""
-    from examprep.store.accounts import set_account
-    from examprep.store.web_sessions import delete_sessions
 
     with ctx.transaction() as session:
         row = _row(session, name)
@@ -151,9 +147,6 @@ def disable_user(ctx: Context, name: str, disabled: bool = True) -> Account:
 
 def set_password(ctx: Context, name: str, password: str) -> Account:
     """Give a user a new password; their existing sessions end and sign-in is no longer paused."""
-    from examprep.store.accounts import set_account
-    from examprep.store.sign_in_limits import forget
-    from examprep.store.web_sessions import delete_sessions
 
     _check_password(password)
     digest = _hasher().hash(password)
@@ -212,8 +205,6 @@ class _NoAttemptsLeft(Exception):
 
 def _take_attempts(ctx: Context, keys: list[str], name: str) -> tuple[str | None, Account | None]:
     """Count one attempt per key (all or none); the name's password hash and account."""
-    from examprep.store.learners import find_learner
-    from examprep.store.sign_in_limits import take_attempt
 
     now = ctx.now()
     try:
@@ -232,9 +223,6 @@ def _take_attempts(ctx: Context, keys: list[str], name: str) -> tuple[str | None
 
 def _signed_in(ctx: Context, keys: list[str], name: str, digest: str, password: str) -> None:
     """A right password: the account starts afresh, the address gets its attempt back."""
-    from examprep.store.accounts import set_account
-    from examprep.store.learners import find_learner
-    from examprep.store.sign_in_limits import forget, forget_expired, give_back
 
     hasher = _hasher()
     # A hash made with older parameters is upgraded while the password is at hand.
@@ -250,8 +238,6 @@ def _signed_in(ctx: Context, keys: list[str], name: str, digest: str, password: 
 
 
 def _verify(digest: str, password: str) -> bool:
-    from argon2.exceptions import InvalidHashError, VerificationError
-
     try:
         return _hasher().verify(digest, password)
     except (VerificationError, InvalidHashError):

@@ -21,14 +21,15 @@ from examprep.services.exams import (
     form_json,
     form_of,
     item_of,
-    learner_id,
     owned_attempt,
     state_of,
     view_of,
 )
+from examprep.services.learners import get_config, learner_id
 from examprep.services.model import Readiness, estimate_readiness, prior_table
 from examprep.services.readiness import learner_responses, stored_params
 from examprep.services.views import QuestionView
+from examprep.store.attempts import create_attempt, finish_attempt
 
 RECENT_DAYS = 7  # an item answered this recently is not asked again adaptively
 ADAPTIVE_MODES = ("diagnostic", "study")
@@ -48,8 +49,6 @@ class Step:
 
 def start_adaptive(ctx: Context, mode: str) -> int:
     """Open an empty adaptive attempt (diagnostic or study); questions are added one by one."""
-    from examprep.store.attempts import create_attempt
-
     if mode not in ADAPTIVE_MODES:
         raise InvalidInput(f"unknown adaptive mode {mode!r}")
     now = ctx.now()
@@ -70,8 +69,6 @@ def start_adaptive(ctx: Context, mode: str) -> int:
 
 def next_question(ctx: Context, attempt_id: int) -> Step:
     """Estimate ability from everything answered so far, then add and return the next item."""
-    from examprep.services.learners import get_config
-
     pack = ctx.pack
     now = ctx.now()
     mark = get_config(ctx).pass_mark
@@ -138,9 +135,6 @@ def _stop_reason(asked: int, readiness: Readiness) -> str:
 
 def finish(ctx: Context, attempt_id: int) -> Readiness:
     """Close an adaptive session and return the updated readiness."""
-    from examprep.services.learners import get_config
-    from examprep.store.attempts import finish_attempt
-
     now = ctx.now()
     mark = get_config(ctx).pass_mark
     with ctx.transaction() as session:

@@ -7,8 +7,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from examprep.errors import InvalidInput, NotFound
 from examprep.services.context import Context
+from examprep.store.backup import backup_sqlite
 
 PATTERN = re.compile(r"^examprep-\d{8}T\d{6}Z(-\d+)?\.sqlite3$")
 DEFAULT_KEEP = 10
@@ -26,8 +29,6 @@ class BackupReport:
 
 def sqlite_path(ctx: Context) -> Path:
     """The SQLite file of the configured database; PostgreSQL is refused with a pointer."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(ctx.settings.resolved_database_url())
     if url.get_backend_name() != "sqlite":
         raise InvalidInput(
@@ -53,8 +54,6 @@ def _target(folder: Path, stamp: str) -> Path:
 
 def backup_database(ctx: Context, keep: int = DEFAULT_KEEP) -> BackupReport:
     """Copy the SQLite database into <data dir>/backups and keep the newest `keep` copies."""
-    from examprep.store.backup import backup_sqlite
-
     if keep < 1:
         raise InvalidInput("--keep must be at least 1")
     source = sqlite_path(ctx)

@@ -6,14 +6,23 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from examprep.engine.irt import elo_update, prior_params
+from examprep.engine.irt import ItemParams, elo_update, prior_params
 from examprep.errors import InvalidInput
 from examprep.services.context import Context
+from examprep.services.evidence import final_answers
 from examprep.services.model import Calibration, calibrate
+from examprep.store.attempts import append_event, create_attempt
+from examprep.store.learners import get_or_create_learner, get_setting, put_setting
+from examprep.store.params import (
+    item_params_of,
+    save_item_params,
+    upsert_item_param,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -21,37 +30,41 @@ if TYPE_CHECKING:
     from examprep.content.schema import Question
 
 
-def record_elo(
-    session: Session, pack_id: str, lid: int, question: Question, right: bool, now: dt.datetime
+def record_elo_steps(
+    session: Session,
+    pack_id: str,
+    lid: int,
+    outcomes: Sequence[tuple[Question, bool]],
+    now: dt.datetime,
 ) -> None:
-    """Move the item's difficulty and the learner's rating by one Elo step."""
-    from examprep.store.learners import get_setting, put_setting
-    from examprep.store.params import get_item_param, upsert_item_param
-
-    prior = prior_params(question.difficulty, len(question.options), question.choose)
-    row = get_item_param(session, pack_id, question.id, lock=True)
-    if row is not None and (row.revision or 1) != question.revision:
-        row = None  # fitted to an older text: the new revision starts from its prior
-    if row is not None and row.method == "mml":
-        return  # batch calibration owns this item until the next `examprep calibrate`
-    b, n_item = (row.b, row.n) if row is not None else (prior.b, 0)
+    """One Elo step per (question, right), in order: the items' rows and the learner's rating
+    are read once and written once, however many answers an exam submits.
+    """
+    stored = item_params_of(session, pack_id, [q.id for q, _ in outcomes], lock=True)
     rating = get_setting(session, lid, "elo")
-    theta, n_learner = (rating["theta"], rating["n"]) if isinstance(rating, dict) else (0.0, 0)
-    params = prior.__class__(a=prior.a, b=b, c=prior.c)
-    new_theta, new_b = elo_update(float(theta), int(n_learner), params, int(n_item), right)
-    upsert_item_param(
-        session,
-        pack_id,
-        question.id,
-        a=prior.a,
-        b=new_b,
-        c=prior.c,
-        n=n_item + 1,
-        method="elo",
-        now=now,
-        revision=question.revision,
+    theta, n_learner = (
+        (float(rating["theta"]), int(rating["n"])) if isinstance(rating, dict) else (0.0, 0)
     )
-    put_setting(session, lid, "elo", {"theta": new_theta, "n": int(n_learner) + 1}, now)
+    values: dict[str, tuple[float, float, float, int, str, int]] = {}
+    for question, right in outcomes:
+        prior = prior_params(question.difficulty, len(question.options), question.choose)
+        row = stored.get(question.id)
+        b, n_item, method, revision = (
+            (row.b, row.n, row.method, row.revision or 1) if row is not None else (0.0, 0, "", 0)
+        )
+        if question.id in values:  # answered twice in one batch: step from the first step
+            _, b, _, n_item, method, revision = values[question.id]
+        if revision != question.revision:
+            b, n_item, method = prior.b, 0, ""  # fitted to an older text: start from the prior
+        if method == "mml":
+            continue  # batch calibration owns this item until the next `examprep calibrate`
+        params = ItemParams(a=prior.a, b=b, c=prior.c)
+        theta, new_b = elo_update(theta, n_learner, params, n_item, right)
+        n_learner += 1
+        values[question.id] = (prior.a, new_b, prior.c, n_item + 1, "elo", question.revision)
+    if values:
+        save_item_params(session, pack_id, stored, values, now)
+        put_setting(session, lid, "elo", {"theta": theta, "n": n_learner}, now)
 
 
 @dataclass(frozen=True)
@@ -64,9 +77,6 @@ class CalibrationReport:
 
 def calibrate_bank(ctx: Context) -> CalibrationReport:
     """Re-fit every item from all learners' evidence (final answers to current revisions)."""
-    from examprep.services.evidence import final_answers
-    from examprep.store.params import upsert_item_param
-
     pack = ctx.pack
     revisions = {q.id: q.revision for q in pack.questions}
     now = ctx.now()
@@ -184,9 +194,6 @@ def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> Im
 
     Every row is checked first; if any is invalid nothing is imported, unless `skip_invalid`.
     """
-    from examprep.store.attempts import append_event, create_attempt
-    from examprep.store.learners import get_or_create_learner
-
     known = {q.id: q.revision for q in ctx.pack.questions}
     good: list[tuple[str, str, bool, dt.datetime, int]] = []
     bad: list[str] = []

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING
 from examprep.engine import srs
 from examprep.errors import InvalidInput, NotFound
 from examprep.services.context import Context
-from examprep.services.exams import learner_id
+from examprep.services.learners import get_config, learner_id
+from examprep.store.attempts import new_uid
+from examprep.store.params import (
+    add_card_states,
+    add_review_log,
+    card_ids_of,
+    card_states,
+    get_card_state,
+    put_card_state,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -76,9 +85,6 @@ def due_reviews(
     ctx: Context, limit: int = 50, new_cards: int = NEW_CARDS_PER_SESSION
 ) -> list[CardView]:
     """Cards due now (exam-weight order), then new flashcards up to `new_cards`."""
-    from examprep.services.learners import get_config
-    from examprep.store.params import card_states
-
     pack = ctx.pack
     now = ctx.now()
     exam_date = get_config(ctx).exam_date
@@ -105,10 +111,6 @@ def _card_number(card_id: str) -> int:
 
 def grade(ctx: Context, card_id: str, rating: str, duration_ms: int | None = None) -> dt.datetime:
     """Record a review (again, hard, good, easy) and return when the card is due next."""
-    from examprep.services.learners import get_config
-    from examprep.store.attempts import new_uid
-    from examprep.store.params import add_review_log, get_card_state, put_card_state
-
     if rating not in srs.RATINGS:
         raise InvalidInput(f"rating must be one of {', '.join(srs.RATINGS)}")
     if not _bullet_of(ctx.pack, card_id):
@@ -127,20 +129,19 @@ def grade(ctx: Context, card_id: str, rating: str, duration_ms: int | None = Non
 
 def add_missed_questions(session: Session, lid: int, item_ids: list[str], now: dt.datetime) -> None:
     """Missed questions become review items, due now (unless already on the schedule)."""
-    from examprep.store.params import get_card_state, put_card_state
-
-    for item in item_ids:
-        card_id = f"question:{item}"
-        if get_card_state(session, lid, card_id) is None:
-            put_card_state(
-                session, lid, card_id, srs.new_card(_card_number(card_id), now), now, now
-            )
+    cards = [f"question:{item}" for item in item_ids]
+    scheduled = card_ids_of(session, lid, cards)
+    new = [
+        (card_id, srs.new_card(_card_number(card_id), now), now)
+        for card_id in dict.fromkeys(cards)
+        if card_id not in scheduled
+    ]
+    if new:
+        add_card_states(session, lid, new, now)
 
 
 def exam_day_forecast(ctx: Context, exam_date: dt.date | None) -> float | None:
     """Exam-weighted mean predicted recall of reviewed cards on the exam date (or today)."""
-    from examprep.store.params import card_states
-
     pack = ctx.pack
     when = dt.datetime.combine(exam_date, dt.time(9), tzinfo=dt.UTC) if exam_date else ctx.now()
     with ctx.transaction() as session:

@@ -9,6 +9,11 @@ from typing import TYPE_CHECKING
 
 from examprep.errors import Conflict, Forbidden, NotFound
 from examprep.services.context import Context
+from examprep.services.evidence import final_answers
+from examprep.services.model import estimate_readiness
+from examprep.services.readiness import stored_params
+from examprep.store.accounts import all_learners
+from examprep.store.learners import find_learner
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -53,8 +58,6 @@ class Cohort:
 
 
 def _require_instructor(ctx: Context, session: Session) -> None:
-    from examprep.store.learners import find_learner
-
     row = find_learner(session, ctx.learner)
     if row is None or row.role != "instructor":
         raise Forbidden("the cohort view is for instructors")
@@ -62,11 +65,6 @@ def _require_instructor(ctx: Context, session: Session) -> None:
 
 def cohort(ctx: Context) -> Cohort:
     """Readiness of every learner who answered, and statistics of every answered question."""
-    from examprep.services.evidence import final_answers
-    from examprep.services.model import estimate_readiness
-    from examprep.services.readiness import stored_params
-    from examprep.store.accounts import all_learners
-
     pack = ctx.pack
     now = ctx.now()
     known = {q.id for q in pack.questions}

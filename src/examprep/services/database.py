@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.engine import make_url
+
 from examprep.config import Settings, load_settings
+from examprep.store.database import make_engine, upgrade
 
 
 @dataclass(frozen=True)
@@ -16,8 +19,6 @@ class UpgradeResult:
 
 def describe_database(settings: Settings) -> str:
     """The database location for humans (no password)."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(settings.resolved_database_url())
     if url.get_backend_name() == "sqlite":
         return str(url.database)
@@ -26,8 +27,6 @@ def describe_database(settings: Settings) -> str:
 
 def upgrade_database(settings: Settings | None = None) -> UpgradeResult:
     """Create the database or migrate it to the newest schema."""
-    from examprep.store.database import make_engine, upgrade
-
     settings = settings or load_settings()
     engine = make_engine(settings.resolved_database_url())
     try:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from examprep.engine.evidence import Answer, Sitting
 from examprep.engine.evidence import final_answers as select_final
+from examprep.store.attempts import answer_log
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -38,8 +39,6 @@ def final_answers(
     session: Session, pack: Pack, now: dt.datetime, *, learner_id: int | None = None
 ) -> list[Answer]:
     """The evidence of one learner (or of everyone): see `engine.evidence.final_answers`."""
-    from examprep.store.attempts import answer_log
-
     log = [
         (
             Answer(

@@ -24,8 +24,24 @@ from examprep.engine.exam import (
     to_shown,
 )
 from examprep.errors import Conflict, Forbidden, InvalidInput, NotFound
+from examprep.services.calibration import record_elo_steps
+from examprep.services.cards import add_missed_questions
 from examprep.services.context import Context
+from examprep.services.evidence import final_answers
+from examprep.services.learners import learner_id
 from examprep.services.views import AttemptView, OptionView, QuestionView
+from examprep.store.attempts import (
+    append_event,
+    create_attempt,
+    events,
+    last_event,
+    last_event_time,
+    open_attempts,
+)
+from examprep.store.attempts import (
+    get_attempt as find_attempt,
+)
+from examprep.store.learners import find_learner, get_setting
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -72,18 +88,10 @@ def history_of(session: Session, pack: Pack, learner_id: int, now: dt.datetime) 
     Read through the evidence rule, so an open exam's answers reveal nothing (a "missed"
     practice filter would otherwise show which of them are wrong).
     """
-    from examprep.services.evidence import final_answers
-
     seen: dict[str, Seen] = {}
     for a in final_answers(session, pack, now, learner_id=learner_id):
         seen[a.item_id] = Seen(last_answered=a.at, last_correct=a.correct)
     return seen
-
-
-def learner_id(ctx: Context, session: Session) -> int:
-    from examprep.store.learners import get_or_create_learner
-
-    return get_or_create_learner(session, ctx.learner, ctx.now()).id
 
 
 def _question_view(pack: Pack, position: int, form_item: FormItem) -> QuestionView:
@@ -105,8 +113,6 @@ def _question_view(pack: Pack, position: int, form_item: FormItem) -> QuestionVi
 
 
 def state_of(session: Session, attempt: AttemptRow, now: dt.datetime) -> AttemptState:
-    from examprep.store.attempts import events
-
     end = attempt.finished_at or (
         min(now, attempt.deadline) if attempt.deadline is not None else now
     )
@@ -151,10 +157,7 @@ def owned_attempt(
     ctx: Context, session: Session, attempt_id: int, *, lock: bool = False
 ) -> AttemptRow:
     """The attempt if it exists, belongs to this learner and to the loaded pack."""
-    from examprep.store.attempts import get_attempt
-    from examprep.store.learners import find_learner
-
-    attempt = get_attempt(session, attempt_id, lock=lock)
+    attempt = find_attempt(session, attempt_id, lock=lock)
     if attempt is None:
         raise NotFound(f"no attempt {attempt_id}")
     learner = find_learner(session, ctx.learner)
@@ -193,8 +196,6 @@ def start_exam(
     sections: Sequence[str] | None = None,
 ) -> AttemptView:
     """Assemble a blueprint-weighted timed form and open an attempt with an absolute deadline."""
-    from examprep.store.attempts import create_attempt
-
     pack = ctx.pack
     n = questions if questions is not None else pack.meta.questions.default
     if n < 1:
@@ -239,8 +240,6 @@ def _weights(pack: Pack, sections: Sequence[str] | None) -> dict[str, float]:
 
 
 def _pass_mark(ctx: Context, session: Session, lid: int) -> float:
-    from examprep.store.learners import get_setting
-
     value = get_setting(session, lid, "pass_mark")
     return float(value) if isinstance(value, int | float) else ctx.pack.meta.pass_mark
 
@@ -264,8 +263,6 @@ def _writable(attempt: AttemptRow, now: dt.datetime) -> None:
 
 
 def _elapsed_ms(session: Session, attempt: AttemptRow, now: dt.datetime) -> int:
-    from examprep.store.attempts import last_event_time
-
     since = last_event_time(session, attempt.id) or attempt.started_at
     return max(0, int((now - since).total_seconds() * 1000))
 
@@ -276,53 +273,109 @@ def answer(ctx: Context, attempt_id: int, position: int, choices: str) -> bool:
     The answer is written in its own transaction before this returns. Exams do not reveal the
     result to the learner until submission; the return value is for practice and tests.
     """
-    from examprep.store.attempts import append_event
-
     now = ctx.now()
     with ctx.transaction() as session:
         attempt = owned_attempt(ctx, session, attempt_id, lock=True)
-        _writable(attempt, now)
-        form_item = _position(attempt, position)
-        question = ctx.pack.question(form_item.item_id)
-        try:
-            shown = parse_choice(choices, len(question.options))
-        except ValueError as exc:
-            raise InvalidInput(f"question {position}: {exc}") from None
-        if len(shown) != question.choose:
-            want = "one answer" if question.choose == 1 else f"exactly {question.choose} answers"
-            raise InvalidInput(f"question {position} takes {want}; got {letters(shown)}")
-        if attempt.mode != "exam" and position in state_of(session, attempt, now).answers:
-            raise Conflict(
-                f"question {position} of this {attempt.mode} session is already answered"
-            )
-        authored = to_authored(form_item, shown)
-        right = is_correct(item_of(question), authored)
-        append_event(
-            session,
-            attempt,
-            position=position,
-            item_id=question.id,
-            event="answer",
-            at=now,
-            choice=list(authored),
-            correct=right,
-            elapsed_ms=_elapsed_ms(session, attempt, now),
-            revision=question.revision,
-        )
-        if attempt.mode != "exam":  # exams update the model once, with the final answers
-            learn_from(session, ctx, attempt.learner_id, [(question.id, right)], now)
-        return right
+        return _answer(ctx, session, attempt, position, choices, now)
+
+
+def answer_and_show(
+    ctx: Context, attempt_id: int, position: int, choices: str, mode: str = "exam"
+) -> AttemptView:
+    """Record an answer to an attempt of `mode` and return the attempt after it, in one
+    transaction (the web's answer path: one lock, one write, no second read of the attempt).
+    """
+    now = ctx.now()
+    with ctx.transaction() as session:
+        attempt = owned_attempt(ctx, session, attempt_id, lock=True)
+        _expect_mode(attempt, mode)
+        _answer(ctx, session, attempt, position, choices, now)
+        return view_of(ctx.pack, session, attempt, now)
+
+
+def show_question(ctx: Context, attempt_id: int, position: int, mode: str = "exam") -> AttemptView:
+    """The attempt of `mode` as shown at `position`, recording the visit, in one transaction.
+
+    Visits give the time spent per question in the result. A visit is written only when the
+    learner arrives from another question: a reload of the question already on screen adds no
+    time boundary (replay credits the gap to that question either way), so it writes nothing.
+    """
+    now = ctx.now()
+    with ctx.transaction() as session:
+        attempt = owned_attempt(ctx, session, attempt_id, lock=True)
+        _expect_mode(attempt, mode)
+        if status_of(attempt, now) == "open":
+            form = form_of(attempt)
+            if not 1 <= position <= len(form):
+                raise NotFound(
+                    f"attempt {attempt_id} has no question {position} (it has 1-{len(form)})"
+                )
+            form_item = form[position - 1]
+            last = last_event(session, attempt.id)
+            if last is None or last.position != position:
+                since = last.answered_at if last is not None else attempt.started_at
+                append_event(
+                    session,
+                    attempt,
+                    position=position,
+                    item_id=form_item.item_id,
+                    event="visit",
+                    at=now,
+                    elapsed_ms=max(0, int((now - since).total_seconds() * 1000)),
+                )
+        return view_of(ctx.pack, session, attempt, now)
+
+
+def _expect_mode(attempt: AttemptRow, mode: str) -> None:
+    if attempt.mode != mode:
+        raise NotFound(f"attempt {attempt.id} is not an exam (it is {attempt.mode})")
+
+
+def _answer(
+    ctx: Context,
+    session: Session,
+    attempt: AttemptRow,
+    position: int,
+    choices: str,
+    now: dt.datetime,
+) -> bool:
+    _writable(attempt, now)
+    form_item = _position(attempt, position)
+    question = ctx.pack.question(form_item.item_id)
+    try:
+        shown = parse_choice(choices, len(question.options))
+    except ValueError as exc:
+        raise InvalidInput(f"question {position}: {exc}") from None
+    if len(shown) != question.choose:
+        want = "one answer" if question.choose == 1 else f"exactly {question.choose} answers"
+        raise InvalidInput(f"question {position} takes {want}; got {letters(shown)}")
+    if attempt.mode != "exam" and position in state_of(session, attempt, now).answers:
+        raise Conflict(f"question {position} of this {attempt.mode} session is already answered")
+    authored = to_authored(form_item, shown)
+    right = is_correct(item_of(question), authored)
+    append_event(
+        session,
+        attempt,
+        position=position,
+        item_id=question.id,
+        event="answer",
+        at=now,
+        choice=list(authored),
+        correct=right,
+        elapsed_ms=_elapsed_ms(session, attempt, now),
+        revision=question.revision,
+    )
+    if attempt.mode != "exam":  # exams update the model once, with the final answers
+        learn_from(session, ctx, attempt.learner_id, [(question.id, right)], now)
+    return right
 
 
 def learn_from(
     session: Session, ctx: Context, lid: int, outcomes: list[tuple[str, bool]], now: dt.datetime
 ) -> None:
     """Elo steps for answered items; missed questions join the review schedule."""
-    from examprep.services.calibration import record_elo
-    from examprep.services.cards import add_missed_questions
-
-    for item_id, right in outcomes:
-        record_elo(session, ctx.pack.id, lid, ctx.pack.question(item_id), right, now)
+    steps = [(ctx.pack.question(item_id), right) for item_id, right in outcomes]
+    record_elo_steps(session, ctx.pack.id, lid, steps, now)
     add_missed_questions(session, lid, [i for i, right in outcomes if not right], now)
 
 
@@ -337,8 +390,6 @@ def visit(ctx: Context, attempt_id: int, position: int) -> None:
 
 
 def _record_event(ctx: Context, attempt_id: int, position: int, event: str) -> None:
-    from examprep.store.attempts import append_event
-
     now = ctx.now()
     with ctx.transaction() as session:
         attempt = owned_attempt(ctx, session, attempt_id, lock=True)
@@ -365,8 +416,6 @@ def get_attempt(ctx: Context, attempt_id: int) -> AttemptView:
 
 def resumable_exam(ctx: Context) -> AttemptView | None:
     """The learner's newest unfinished exam whose deadline has not passed, if any."""
-    from examprep.store.attempts import open_attempts
-
     now = ctx.now()
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
@@ -378,8 +427,6 @@ def resumable_exam(ctx: Context) -> AttemptView | None:
 
 def expired_exams(ctx: Context) -> list[int]:
     """Unsubmitted exams whose time ran out (they are submitted at their deadline)."""
-    from examprep.store.attempts import open_attempts
-
     now = ctx.now()
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)

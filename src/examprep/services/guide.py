@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from examprep.content.guide import guide_html, guide_markdown
 from examprep.errors import InvalidInput
 from examprep.services.context import Context
 
@@ -34,8 +35,6 @@ def guide_format(fmt: str | None, path: Path) -> str:
 
 def render_guide(ctx: Context, fmt: str) -> bytes:
     """The whole study guide (contents, notes, fact tables, rename map) in format `fmt`."""
-    from examprep.content.guide import guide_html, guide_markdown
-
     today = ctx.now().date()
     if fmt == "md":
         return guide_markdown(ctx.pack, today).encode("utf-8")
@@ -46,6 +45,8 @@ def render_guide(ctx: Context, fmt: str) -> bytes:
 def export_guide(ctx: Context, path: Path, fmt: str | None = None) -> GuideReport:
     """Write the study guide to `path` as Markdown, HTML or PDF (from the suffix by default)."""
     chosen = guide_format(fmt, path)
+    if not path.parent.is_dir():  # refuse before rendering, which takes seconds for a PDF
+        raise InvalidInput(f"cannot write the study guide to {path}: no folder {path.parent}")
     data = render_guide(ctx, chosen)
     try:
         path.write_bytes(data)

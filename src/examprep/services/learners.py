@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from examprep.errors import InvalidInput
 from examprep.services.context import Context
-from examprep.services.exams import learner_id
+from examprep.store.learners import get_or_create_learner, get_setting, put_setting
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 KEYS = ("exam-date", "pass-mark")
+
+
+def learner_id(ctx: Context, session: Session) -> int:
+    """The id of the context's learner, created on first use."""
+    return get_or_create_learner(session, ctx.learner, ctx.now()).id
 
 
 @dataclass(frozen=True)
@@ -50,8 +59,6 @@ def parse_exam_date(text: str, today: dt.date) -> dt.date:
 
 def get_config(ctx: Context) -> LearnerConfig:
     """The learner's settings with the pack's defaults filled in."""
-    from examprep.store.learners import get_setting
-
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
         exam_date = get_setting(session, lid, "exam_date")
@@ -69,8 +76,6 @@ def get_config(ctx: Context) -> LearnerConfig:
 
 def set_config(ctx: Context, key: str, value: str | None) -> LearnerConfig:
     """Set (or with value None, clear) one setting: exam-date or pass-mark."""
-    from examprep.store.learners import put_setting
-
     if key not in KEYS:
         raise InvalidInput(f"unknown setting {key!r} (settings: {', '.join(KEYS)})")
     now = ctx.now()

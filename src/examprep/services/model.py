@@ -7,29 +7,116 @@ and what the database-backed services call.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+import weakref
+from collections import ChainMap, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
+
 from examprep.engine.blueprint import allocate
 from examprep.engine.irt import (
+    GRID,
     HALF_LIFE_DAYS,
     ItemParams,
     Observation,
     calibrate_items,
+    p_correct,
     prior_params,
     recency_weight,
 )
+from examprep.engine.readiness import EVIDENCE, SectionBank, cut_score
+from examprep.engine.readiness import estimate_readiness as compute
 from examprep.errors import InvalidInput
 
 if TYPE_CHECKING:
     from examprep.content.loader import Pack
 
 
+@dataclass(frozen=True)
+class _SectionItems:
+    id: str
+    weight: float
+    ids: list[str]
+    position: dict[str, int]
+    a: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+    p_sum: np.ndarray  # sum over the items of P(right) at every GRID point, prior parameters
+
+
+@dataclass(frozen=True)
+class _PackModel:
+    """What the learner model needs of a pack, derived once per loaded pack."""
+
+    priors: dict[str, ItemParams]
+    section_of: dict[str, str]
+    revision_of: dict[str, int]
+    family_of: dict[str, str]
+    sections: list[_SectionItems]
+    # Banks for recently given parameter sets: each read of the stored parameters is a new
+    # dict, but they change only when answers move them.
+    banks: dict[frozenset[tuple[str, ItemParams]], list[SectionBank]] = field(default_factory=dict)
+
+    def banks_for(self, given: Mapping[str, ItemParams]) -> list[SectionBank]:
+        """The section banks with `given` parameters put in (cached for a few parameter sets)."""
+        key = frozenset(given.items())
+        banks = self.banks.get(key)
+        if banks is None:
+            banks = [_bank(section, given) for section in self.sections]
+            with _LOCK:
+                while len(self.banks) >= BANK_SETS:
+                    self.banks.pop(next(iter(self.banks)))
+                self.banks[key] = banks
+        return banks
+
+
+_MODELS: dict[int, _PackModel] = {}
+_LOCK = threading.Lock()
+BANK_SETS = 8  # parameter sets whose banks are kept per pack
+
+
+def _pack_model(pack: Pack) -> _PackModel:
+    """The pack's derived tables and prior arrays, built on first use and kept with the pack."""
+    key = id(pack)
+    model = _MODELS.get(key)
+    if model is None:
+        model = _build_pack_model(pack)
+        _MODELS[key] = model
+        weakref.finalize(pack, _MODELS.pop, key, None)
+    return model
+
+
+def _build_pack_model(pack: Pack) -> _PackModel:
+    priors = {q.id: prior_params(q.difficulty, len(q.options), q.choose) for q in pack.questions}
+    ids_by_section: dict[str, list[str]] = defaultdict(list)
+    for q in pack.questions:
+        if not q.generated:
+            ids_by_section[q.section].append(q.id)
+    sections = []
+    for section in pack.sections:
+        ids = ids_by_section.get(section.id, [])
+        if ids:
+            a, b, c = (np.array([getattr(priors[i], f) for i in ids]) for f in "abc")
+            position = {item: k for k, item in enumerate(ids)}
+            p_sum = p_correct(GRID[:, None], a[None, :], b[None, :], c[None, :]).sum(axis=1)
+            sections.append(
+                _SectionItems(section.id, section.weight, ids, position, a, b, c, p_sum)
+            )
+    return _PackModel(
+        priors=priors,
+        section_of={q.id: q.section for q in pack.questions},
+        revision_of={q.id: q.revision for q in pack.questions},
+        family_of={q.id: q.family for q in pack.questions if q.family},
+        sections=sections,
+    )
+
+
 def prior_table(pack: Pack) -> dict[str, ItemParams]:
     """Starting parameters of every question: b from the author's difficulty, a = 1, c = floor."""
-    return {q.id: prior_params(q.difficulty, len(q.options), q.choose) for q in pack.questions}
+    return dict(_pack_model(pack).priors)
 
 
 @dataclass(frozen=True)
@@ -143,9 +230,8 @@ def _parse_response(row: Sequence[Any], n: int) -> tuple[str, bool, dt.datetime 
     return str(row[0]), _as_bool(row[1], n), at, revision
 
 
-def _family_weights(pack: Pack, answered: Iterable[str]) -> dict[str, float]:
+def _family_weights(family_of: Mapping[str, str], answered: Iterable[str]) -> dict[str, float]:
     """1 / (distinct answered items of the item's family): a family counts as one item."""
-    family_of = {q.id: q.family for q in pack.questions if q.family}
     members: dict[str, set[str]] = defaultdict(set)
     for item in answered:
         if item in family_of:
@@ -155,6 +241,24 @@ def _family_weights(pack: Pack, answered: Iterable[str]) -> dict[str, float]:
         for item, family in family_of.items()
         if item in members[family]
     }
+
+
+def _bank(section: _SectionItems, given: Mapping[str, ItemParams]) -> SectionBank:
+    """The section's bank: the prior arrays, with the given (calibrated) parameters put in.
+
+    Its mean P(right) curve is the pack's prior sum corrected for the moved items only.
+    """
+    a, b, c, p_sum = section.a, section.b, section.c, section.p_sum
+    moved = [(section.position[i], p) for i, p in given.items() if i in section.position]
+    if moved:
+        at = np.array([k for k, _ in moved])
+        a, b, c = a.copy(), b.copy(), c.copy()
+        a[at], b[at], c[at] = (np.array([getattr(p, f) for _, p in moved]) for f in "abc")
+        grid = GRID[:, None]
+        before = p_correct(grid, section.a[at], section.b[at], section.c[at]).sum(axis=1)
+        p_sum = p_sum + p_correct(grid, a[at], b[at], c[at]).sum(axis=1) - before
+    known = np.asarray(p_sum / len(section.ids), dtype=np.float64)
+    return SectionBank(id=section.id, weight=section.weight, a=a, b=b, c=c, known_pbar=known)
 
 
 def estimate_readiness(
@@ -176,16 +280,10 @@ def estimate_readiness(
     than the item's current one, are ignored. Items of one `family` share one item's weight.
     `withheld` says why P(pass) should not be shown yet (too little evidence), or is None.
     """
-    import numpy as np
-
-    from examprep.engine.readiness import EVIDENCE, SectionBank, cut_score
-    from examprep.engine.readiness import estimate_readiness as compute
-
-    params = dict(prior_table(pack))
-    if item_params:
-        params.update({k: v for k, v in item_params.items() if k in params})
-    section_of = {q.id: q.section for q in pack.questions}
-    revision_of = {q.id: q.revision for q in pack.questions}
+    model = _pack_model(pack)
+    given = {k: v for k, v in (item_params or {}).items() if k in model.priors}
+    params = ChainMap(given, model.priors)
+    section_of, revision_of = model.section_of, model.revision_of
     now = now or dt.datetime.now(dt.UTC)
     # Repeated answers to one item with one outcome add up: one weighted observation each.
     weights: dict[tuple[str, bool], float] = defaultdict(float)
@@ -193,35 +291,18 @@ def estimate_readiness(
     count = 0
     for n, row in enumerate(responses, 1):
         item, correct, at, revision = _parse_response(row, n)
-        if item not in params or revision not in (None, revision_of[item]):
+        if item not in model.priors or revision not in (None, revision_of[item]):
             continue
         age = (now - at).total_seconds() / 86400 if at is not None else 0.0
         weights[(item, correct)] += recency_weight(age)
         answered[section_of[item]] += 1
         count += 1
-    family = _family_weights(pack, (item for item, _ in weights))
+    family = _family_weights(model.family_of, (item for item, _ in weights))
     observations: dict[str, list[Observation]] = defaultdict(list)
     for (item, correct), weight in weights.items():
         weight *= family.get(item, 1.0)
         observations[section_of[item]].append(Observation(params[item], correct, weight))
-    ids_by_section: dict[str, list[str]] = defaultdict(list)
-    for q in pack.questions:
-        if not q.generated:
-            ids_by_section[q.section].append(q.id)
-    banks = []
-    for section in pack.sections:
-        ids = ids_by_section.get(section.id, [])
-        if not ids:
-            continue
-        banks.append(
-            SectionBank(
-                id=section.id,
-                weight=section.weight,
-                a=np.array([params[i].a for i in ids]),
-                b=np.array([params[i].b for i in ids]),
-                c=np.array([params[i].c for i in ids]),
-            )
-        )
+    banks = model.banks_for(given)
     if not banks:
         raise InvalidInput("the pack has no questions to estimate readiness from")
     n = questions or pack.meta.questions.default

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from examprep.config import Settings, load_settings
+from examprep.services.cards import due_reviews
 from examprep.services.context import open_context
 from examprep.services.database import describe_database
-from examprep.services.readiness import StudyTip
+from examprep.services.learners import get_config
+from examprep.services.readiness import StudyTip, readiness_report
+from examprep.services.results import history
 
 
 @dataclass(frozen=True)
@@ -34,15 +37,10 @@ class Overview:
 
 def overview(settings: Settings | None = None) -> Overview:
     """Summarise the configured pack, the learner's progress and the next things to study."""
-    from examprep.services.cards import due_reviews
-    from examprep.services.learners import get_config
-    from examprep.services.readiness import readiness_report
-    from examprep.services.results import history
-
     ctx = open_context(settings or load_settings())
     try:
         pack = ctx.pack
-        report = readiness_report(ctx)
+        report = readiness_report(ctx, history_points=0)
         config = get_config(ctx)
         return Overview(
             pack_title=pack.meta.title,

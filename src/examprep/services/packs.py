@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from examprep.content.compiled import load_compiled
+from examprep.content.lint import lint_pack
+from examprep.content.loader import bundled_pack_path, load_pack, read_pack
+from examprep.content.panel import blind_sheet, parse_answer, record_fact_check, record_reads
+from examprep.content.stats import pack_stats as compute
 from examprep.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -37,8 +45,6 @@ class CheckReport:
 
 
 def _pack_dir(path: Path | None) -> Path:
-    from examprep.content.loader import bundled_pack_path
-
     root = path if path is not None else bundled_pack_path()
     if not root.exists():
         raise NotFound(f"pack not found: {root} does not exist")
@@ -49,9 +55,6 @@ def _pack_dir(path: Path | None) -> Path:
 
 def check_pack(path: Path | None = None, strict: bool = False) -> CheckReport:
     """Validate a pack: schema, integrity and authoring rules, every problem with file and line."""
-    from examprep.content.lint import lint_pack
-    from examprep.content.loader import read_pack
-
     root = _pack_dir(path)
     pack, problems = read_pack(root)
     if pack is not None:
@@ -75,25 +78,20 @@ def _fingerprint(root: Path) -> tuple[int, int]:
 
 
 def load_pack_for(settings: Settings) -> Pack:
-    """The pack the settings point at (the bundled one by default), parsed once per process
-    while its files stay unchanged."""
-    from examprep.content.loader import load_pack
-
+    """The pack the settings point at (the bundled one by default), from the compiled
+    cache, kept in memory while its files stay unchanged."""
     root = _pack_dir(settings.pack_path).resolve()
     fingerprint = _fingerprint(root)
     known = _LOADED.get(root)
     if known is not None and known[0] == fingerprint:
         return known[1]
-    pack = load_pack(root)
+    pack = load_compiled(root, settings.resolved_cache_dir())
     _LOADED[root] = (fingerprint, pack)
     return pack
 
 
 def pack_stats(path: Path | None = None) -> dict[str, Any]:
     """Coverage and balance statistics of a pack (documented JSON shape)."""
-    from examprep.content.loader import load_pack
-    from examprep.content.stats import pack_stats as compute
-
     return compute(load_pack(_pack_dir(path)))
 
 
@@ -109,9 +107,6 @@ def panel_sheet(
 
     `unread` keeps only items whose current revision has no read of that role yet.
     """
-    from examprep.content.loader import load_pack
-    from examprep.content.panel import blind_sheet
-
     if role not in ("expert", "test-wise"):
         raise InvalidInput(f"role must be expert or test-wise, not {role!r}")
     pack = load_pack(_pack_dir(path))
@@ -133,8 +128,6 @@ def _fact_checks(
     pack: Pack, data: dict[str, Any], answers_file: Path, reader: str, date: Any
 ) -> list[str]:
     """`checked: [ids]`: items whose key and explanations the reader checked after answering."""
-    from examprep.content.panel import record_fact_check
-
     checked = data.get("checked") or []
     if not isinstance(checked, list):
         raise InvalidInput(f"{answers_file}: checked must be a list of question ids")
@@ -145,13 +138,6 @@ def _fact_checks(
 
 def record_panel(path: Path | None, answers_file: Path) -> list[str]:
     """Record one reader's blind answers (YAML: reader, role, date, answers, facts) in the pack."""
-    import datetime as dt
-
-    import yaml
-
-    from examprep.content.loader import load_pack
-    from examprep.content.panel import parse_answer, record_reads
-
     pack = load_pack(_pack_dir(path))
     try:
         data = yaml.safe_load(answers_file.read_text(encoding="utf-8"))

@@ -14,13 +14,14 @@ from examprep.services.exams import (
     form_of,
     history_of,
     item_of,
-    learner_id,
     owned_attempt,
     state_of,
     view_of,
 )
+from examprep.services.learners import learner_id
 from examprep.services.results import explain
 from examprep.services.views import AttemptView, Feedback
+from examprep.store.attempts import create_attempt
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,6 @@ class PracticeFilter:
 
 def start_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None) -> AttemptView:
     """Open an untimed practice session from the questions that match `filters`."""
-    from examprep.store.attempts import create_attempt
-
     pack = ctx.pack
     if filters.count < 1:
         raise InvalidInput("-n must be at least 1")

@@ -13,6 +13,23 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, Val
 from examprep.errors import Conflict, InvalidInput, NotFound
 from examprep.services.context import Context
 from examprep.services.exports import write_atomically
+from examprep.store.learners import find_learner, get_or_create_learner
+from examprep.store.params import review_logs
+from examprep.store.progress import (
+    add_attempt,
+    add_events,
+    add_review_logs,
+    attempts_by_uid,
+    create_learner,
+    learner_attempts,
+    learner_card_states,
+    learner_events,
+    learner_settings,
+    put_card_state_at,
+    put_setting_at,
+    response_owners,
+    review_owners,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -114,8 +131,6 @@ def checksum(body: dict[str, Any]) -> str:
 
 
 def _attempts(session: Session, lid: int) -> list[AttemptData]:
-    from examprep.store.progress import learner_attempts, learner_events
-
     events: dict[int, list[EventData]] = {}
     for e in learner_events(session, lid):
         events.setdefault(e.attempt_id, []).append(
@@ -134,13 +149,7 @@ def _attempts(session: Session, lid: int) -> list[AttemptData]:
 
 def _document(ctx: Context, session: Session) -> dict[str, Any]:
     """The progress file as JSON data, validated by the same models the importer uses."""
-    from examprep.store.learners import find_learner
-    from examprep.store.params import review_logs
-    from examprep.store.progress import learner_card_states, learner_settings
-
-    learner = find_learner(session, ctx.learner)
-    if learner is None:
-        raise NotFound(f"learner {ctx.learner!r} has no progress in this database yet")
+    learner = get_or_create_learner(session, ctx.learner, ctx.now())  # new: a valid empty file
     document = ProgressFile(
         format=FORMAT,
         version=VERSION,
@@ -259,9 +268,6 @@ def import_progress(ctx: Context, path: Path) -> ProgressReport:
 
 
 def _learner_for(ctx: Context, session: Session, data: LearnerData) -> int:
-    from examprep.store.learners import find_learner
-    from examprep.store.progress import create_learner
-
     row = find_learner(session, ctx.learner)
     if row is None:
         row = create_learner(session, ctx.learner, data.display_name, data.created_at)
@@ -278,8 +284,6 @@ def _foreign(path: Path, what: str, uid: str) -> Conflict:
 def _merge_attempts(
     session: Session, lid: int, attempts: list[AttemptData], path: Path
 ) -> dict[str, int]:
-    from examprep.store.progress import add_attempt, add_events, attempts_by_uid, response_owners
-
     known = attempts_by_uid(session, [a.uid for a in attempts])
     owners = response_owners(session, [e.uid for a in attempts for e in a.events])
     counts = {"attempts": 0, "events": 0, "known attempts": 0, "known events": 0}
@@ -314,8 +318,6 @@ def _merge_attempts(
 def _merge_reviews(
     session: Session, lid: int, logs: list[ReviewData], path: Path
 ) -> dict[str, int]:
-    from examprep.store.progress import add_review_logs, review_owners
-
     owners = review_owners(session, [r.uid for r in logs])
     foreign = next((uid for uid, owner in owners.items() if owner != lid), None)
     if foreign is not None:
@@ -327,8 +329,6 @@ def _merge_reviews(
 
 def _merge_states(session: Session, lid: int, document: ProgressFile) -> dict[str, int]:
     """Card states and settings: the newer of the stored and the imported value wins."""
-    from examprep.store.progress import put_card_state_at, put_setting_at
-
     for card in document.card_states:
         put_card_state_at(session, lid, card.card_id, card.state, card.due, card.updated_at)
     for setting in document.settings:

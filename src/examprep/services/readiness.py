@@ -9,10 +9,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from examprep.engine.blueprint import allocate
 from examprep.engine.irt import ItemParams, p_correct
+from examprep.services.cards import exam_day_forecast
 from examprep.services.context import Context
-from examprep.services.exams import learner_id
-from examprep.services.model import Readiness, estimate_readiness
+from examprep.services.evidence import final_answers
+from examprep.services.learners import get_config, learner_id
+from examprep.services.model import Readiness, estimate_readiness, prior_table
+from examprep.store.params import item_params
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -56,8 +60,6 @@ def stored_params(session: Session, pack: Pack) -> dict[str, ItemParams]:
 
     Parameters fitted to an older revision of an item are ignored: they describe another text.
     """
-    from examprep.store.params import item_params
-
     revisions = {q.id: q.revision for q in pack.questions}
     out = {}
     for row in item_params(session, pack.id):
@@ -72,8 +74,6 @@ def learner_responses(
     session: Session, pack: Pack, lid: int, now: dt.datetime
 ) -> list[tuple[str, bool, dt.datetime]]:
     """The learner's evidence (final answers to current revisions) as (item, correct, at)."""
-    from examprep.services.evidence import final_answers
-
     return [(a.item_id, a.correct, a.at) for a in final_answers(session, pack, now, learner_id=lid)]
 
 
@@ -86,9 +86,6 @@ def _study_next(
     keeps ranking topics: it is large where the learner's ability sits on the steep part of
     the bullet's items and where the form asks many questions of the bullet.
     """
-    from examprep.engine.blueprint import allocate
-    from examprep.services.model import prior_table
-
     table = {**prior_table(pack), **params}
     by_bullet: dict[str, list[ItemParams]] = defaultdict(list)
     section_size: dict[str, int] = defaultdict(int)
@@ -124,10 +121,11 @@ def _study_next(
 
 
 def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
-    """P(pass) today with its interval and section abilities, at 60/70/80 %, over time, and tips."""
-    from examprep.services.cards import exam_day_forecast
-    from examprep.services.learners import get_config
+    """P(pass) today with its interval and section abilities, at 60/70/80 %, over time, and tips.
 
+    The history re-estimates P(pass) for each of the last `history_points` days with answers;
+    a caller that does not show it passes 0.
+    """
     pack = ctx.pack
     now = ctx.now()
     config = get_config(ctx)
@@ -139,7 +137,7 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
         pack, responses, params, now=now, pass_mark=config.pass_mark, other_marks=(0.6, 0.7, 0.8)
     )
     marks = result.at_marks
-    days = sorted({at.date() for _, _, at in responses})[-history_points:]
+    days = sorted({at.date() for _, _, at in responses})[-history_points:] if history_points else []
     history = []
     for day in days:
         end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)

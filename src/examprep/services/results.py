@@ -13,11 +13,11 @@ from examprep.services.exams import (
     form_of,
     item_of,
     learn_from,
-    learner_id,
     owned_attempt,
     state_of,
     status_of,
 )
+from examprep.services.learners import learner_id
 from examprep.services.views import (
     ExamResult,
     ExplainedOption,
@@ -26,6 +26,7 @@ from examprep.services.views import (
     PastScore,
     ScoreLine,
 )
+from examprep.store.attempts import finish_attempt, list_attempts
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -153,8 +154,6 @@ def _result(ctx: Context, session: Session, attempt: AttemptRow) -> ExamResult:
 
 
 def _previous(ctx: Context, session: Session, attempt: AttemptRow) -> list[PastScore]:
-    from examprep.store.attempts import list_attempts
-
     past = []
     for other in list_attempts(
         session, attempt.learner_id, modes=[attempt.mode], pack_id=ctx.pack.id
@@ -197,8 +196,6 @@ def _close(ctx: Context, session: Session, attempt: AttemptRow, now: dt.datetime
     An exam's final answers reach the learner model here, once (Elo steps, missed questions
     to review), whether the learner submitted or the deadline did.
     """
-    from examprep.store.attempts import finish_attempt
-
     end = now if attempt.deadline is None else min(now, attempt.deadline)
     finish_attempt(attempt, end)
     session.flush()
@@ -241,8 +238,6 @@ def read_result(ctx: Context, session: Session, attempt: AttemptRow) -> ExamResu
 
 def latest_finished(ctx: Context) -> int | None:
     """The id of the learner's most recently finished attempt."""
-    from examprep.store.attempts import list_attempts
-
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
         done = [
@@ -286,8 +281,6 @@ def _history_line(
 
 def history(ctx: Context) -> list[HistoryLine]:
     """Every attempt of the learner on this pack, oldest first, with per-section scores."""
-    from examprep.store.attempts import list_attempts
-
     now = ctx.now()
     pack = ctx.pack
     lines = []

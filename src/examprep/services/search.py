@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from examprep.content.search import build_index, words
 from examprep.errors import InvalidInput
 from examprep.services.context import Context
 
@@ -18,8 +19,6 @@ def search(
     ctx: Context, query: str, limit: int = 10, kinds: Sequence[str] | None = None
 ) -> list[Hit]:
     """The best matches for `query`, best first (former product names find today's topics)."""
-    from examprep.content.search import build_index, words
-
     if not words(query):
         raise InvalidInput("the search query needs at least one word")
     if limit < 1:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from examprep.services.context import Context
-from examprep.services.exams import learner_id
+from examprep.services.learners import learner_id
 from examprep.services.readiness import StudyTip, readiness_report
+from examprep.store.learners import get_setting, put_setting
 
 
 @dataclass(frozen=True)
@@ -21,9 +22,7 @@ class StudySummary:
 
 def study_summary(ctx: Context) -> StudySummary:
     """Compute readiness, compare it with the last session's, and remember it for next time."""
-    from examprep.store.learners import get_setting, put_setting
-
-    report = readiness_report(ctx)
+    report = readiness_report(ctx, history_points=0)
     shown = report.now.shown_p_pass
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)

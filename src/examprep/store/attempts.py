@@ -118,6 +118,14 @@ def events(session: Session, attempt_id: int) -> list[ResponseRow]:
     return list(session.scalars(query.order_by(ResponseRow.answered_at, ResponseRow.id)))
 
 
+def last_event(session: Session, attempt_id: int) -> ResponseRow | None:
+    """The attempt's newest event (the order replay uses), or None."""
+    query = select(ResponseRow).where(ResponseRow.attempt_id == attempt_id)
+    return session.scalars(
+        query.order_by(ResponseRow.answered_at.desc(), ResponseRow.id.desc()).limit(1)
+    ).first()
+
+
 def last_event_time(session: Session, attempt_id: int) -> dt.datetime | None:
     query = select(func.max(ResponseRow.answered_at)).where(ResponseRow.attempt_id == attempt_id)
     value = session.scalar(query)

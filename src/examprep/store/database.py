@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,20 +55,39 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
+_ASSIGNMENT = re.compile(
+    r"^(down_revision|revision)\s*(?::[^=]+)?=\s*(?:([\"'])(.*?)\2|None)\s*$", re.MULTILINE
+)
+
+
+def _revision_chain() -> dict[str, str | None]:
+    """revision -> down_revision of every migration, read from the files without Alembic.
+
+    Importing Alembic (and with it Mako and every SQLAlchemy dialect) costs more than the rest
+    of a command; the two assignments at the top of each migration are all that is needed.
+    """
+    chain: dict[str, str | None] = {}
+    for file in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = {m.group(1): m.group(3) for m in _ASSIGNMENT.finditer(file.read_text("utf-8"))}
+        if "revision" not in found or "down_revision" not in found:
+            raise RuntimeError(f"{file.name}: no plain revision/down_revision assignments")
+        revision = found["revision"]
+        assert revision is not None
+        chain[revision] = found["down_revision"]
+    return chain
+
+
 def head_revision() -> str:
     """The newest schema revision this version of examprep knows."""
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory(str(MIGRATIONS))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    chain = _revision_chain()
+    heads = set(chain) - set(chain.values())
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    return set(_revision_chain())
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -104,12 +125,26 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows: SQLite's own locking has to do
         yield
         return
-    with open(f"{database}.migrate-lock", "a+") as handle:
+    lock = f"{database}.migrate-lock"
+    while True:
+        handle = open(lock, "a+")  # noqa: SIM115 - held across the yield
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            current = os.stat(lock).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle.fileno()).st_ino:
+            break
+        handle.close()  # the holder removed it while we waited: lock the new file
+    try:
+        yield
+    finally:
+        # Removed while still locked: a waiter then finds another inode and tries again, so no
+        # empty lock file is left beside the database.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:

@@ -9,9 +9,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
-from examprep.errors import Forbidden
-from examprep.services import Context
+from examprep.errors import Forbidden, InvalidInput
+from examprep.services import (
+    Context,
+    authenticate,
+    change_password,
+    end_session,
+    end_sessions,
+    start_session,
+)
 from examprep.web.pages import Ctx, render, see_other
 from examprep.web.sessions import Sessions
 
@@ -86,10 +94,6 @@ async def sign_in(
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
     """Check the password and start a new session (a new cookie, whatever was sent)."""
-    from starlette.concurrency import run_in_threadpool
-
-    from examprep.services import authenticate, start_session
-
     sessions = _sessions(request)
     if sessions is None:
         return see_other("/")
@@ -120,8 +124,6 @@ def sign_out(
     request: Request, ctx: Ctx, everywhere: Annotated[str, Form(max_length=10)] = ""
 ) -> Response:
     """End this session (or, with `everywhere`, every session of the learner) for good."""
-    from examprep.services import end_session, end_sessions
-
     sessions = _sessions(request)
     if sessions is None:
         return see_other("/")
@@ -158,11 +160,6 @@ async def change_own_password(
     again: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     """Check the current password, set the new one, end every other session, stay signed in."""
-    from starlette.concurrency import run_in_threadpool
-
-    from examprep.errors import InvalidInput
-    from examprep.services import change_password, start_session
-
     sessions = _sessions(request)
     if sessions is None:
         return see_other("/config")

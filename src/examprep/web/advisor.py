@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.errors import InvalidInput
+from examprep.services.advisor import advise, tree_json
 from examprep.web.pages import Ctx, render
 
 if TYPE_CHECKING:
@@ -102,8 +103,6 @@ def show_advisor(
     a: Annotated[list[str] | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     """Walk the decision tree: every answer is a link, so each step can be bookmarked."""
-    from examprep.services.advisor import advise, tree_json
-
     advice = advise(ctx.pack, parse_answers(a or []))
     data = tree_json(ctx.pack)
     labels = {(n["id"], c["id"]): c["label"] for n in data["nodes"] for c in n["choices"]}

@@ -7,6 +7,31 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from examprep.config import load_settings
+from examprep.services import open_context
+from examprep.web import (
+    accounts,
+    advisor,
+    cards,
+    cohort,
+    dashboard,
+    exams,
+    library,
+    notes,
+    practice,
+    preferences,
+    results,
+    search,
+    study,
+)
+from examprep.web.errors import configure_logging, install_error_pages
+from examprep.web.pages import HERE, make_templates
+from examprep.web.security import install_origin_check, refuse_control_characters
+from examprep.web.sessions import Sessions
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
@@ -21,30 +46,6 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
     Team mode when EXAMPREP_SECRET_KEY is set at all; a short or empty key is refused here too,
     so no way of starting the app turns a mistyped key into local mode.
     """
-    from fastapi import Depends, FastAPI
-    from fastapi.staticfiles import StaticFiles
-
-    from examprep.services import open_context
-    from examprep.web import (
-        accounts,
-        advisor,
-        cards,
-        cohort,
-        dashboard,
-        exams,
-        library,
-        notes,
-        practice,
-        preferences,
-        results,
-        search,
-        study,
-    )
-    from examprep.web.errors import install_error_pages
-    from examprep.web.pages import HERE, make_templates
-    from examprep.web.security import install_origin_check, refuse_control_characters
-    from examprep.web.sessions import Sessions
-
     secret = settings.session_secret()  # before anything is opened: a short key is refused
     context = open_context(settings, clock=clock)
 
@@ -81,8 +82,5 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
 
 def app_from_environment() -> FastAPI:
     """The app for `examprep serve`: settings from EXAMPREP_* variables."""
-    from examprep.config import load_settings
-    from examprep.web.errors import configure_logging
-
     configure_logging()
     return create_app(load_settings())

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from examprep.services import CardView
+from examprep.services import CardView, due_reviews, grade
 from examprep.web.pages import Ctx, render, see_other
 
 router = APIRouter()
@@ -43,8 +43,6 @@ class CardPage:
 @router.get("/cards", response_class=HTMLResponse)
 def show_card(request: Request, ctx: Ctx) -> HTMLResponse:
     """The next due card (the answer is revealed in place, with or without JavaScript)."""
-    from examprep.services import due_reviews
-
     cards = due_reviews(ctx, limit=1000)
     page = CardPage(
         card=cards[0] if cards else None,
@@ -74,7 +72,5 @@ def grade_card(
     shown_at: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Record the grade and show the next card."""
-    from examprep.services import grade
-
     grade(ctx, card, rating, duration_ms=review_ms(shown_at, ctx.now()))
     return see_other("/cards")

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from examprep.services import Cohort
+from examprep.services import Cohort, cohort, learner_history, learner_result
 from examprep.web.pages import AttemptId, AttemptLink, Ctx, render
 from examprep.web.results import ResultPage, Show, result_pass_mark
 
@@ -44,16 +44,12 @@ def learner_url(learner: str) -> str:
 @router.get("/cohort", response_class=HTMLResponse)
 def show_cohort(request: Request, ctx: Ctx) -> HTMLResponse:
     """Instructors only: learners' P(pass) and sections, questions' statistics."""
-    from examprep.services import cohort
-
     return render(request, "cohort.html", CohortPage(cohort(ctx)), "Cohort")
 
 
 @router.get("/cohort/learners/{learner}", response_class=HTMLResponse)
 def show_learner(request: Request, ctx: Ctx, learner: LearnerName) -> HTMLResponse:
     """Instructors only: one learner's attempts, newest first; finished ones link to results."""
-    from examprep.services import learner_history
-
     lines = list(reversed(learner_history(ctx, learner)))
     base = learner_url(learner)
     links = [
@@ -72,8 +68,6 @@ def show_learner_result(
     show: Annotated[Show, Query()] = "all",
 ) -> HTMLResponse:
     """Instructors only: a learner's finished attempt with every answer explained (read-only)."""
-    from examprep.services import learner_result
-
     done = learner_result(ctx, learner, attempt)
     page = ResultPage(
         done, False, result_pass_mark(ctx, done), show, request.url.path, read_only_for=learner

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from examprep.services import Context
+from examprep.services import (
+    Context,
+    due_reviews,
+    expired_exams,
+    get_config,
+    history,
+    readiness_report,
+    resumable_exam,
+)
 from examprep.web.chart import LineChart, pass_chart
 from examprep.web.pages import AttemptLink, Ctx, PassMark, attempt_links, pass_mark, render
 
@@ -58,15 +66,6 @@ class DashboardPage:
 
 def dashboard_page(ctx: Context) -> DashboardPage:
     """Gather the dashboard from the readiness, config, cards and history services."""
-    from examprep.services import (
-        due_reviews,
-        expired_exams,
-        get_config,
-        history,
-        readiness_report,
-        resumable_exam,
-    )
-
     report = readiness_report(ctx)
     config = get_config(ctx)
     cards = due_reviews(ctx, limit=1000)

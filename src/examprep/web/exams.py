@@ -9,8 +9,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from examprep import services
 from examprep.errors import Conflict, InvalidInput, NotFound
-from examprep.services import Context
+from examprep.services import (
+    Context,
+    expired_exams,
+    flag,
+    get_attempt,
+    resumable_exam,
+    start_exam,
+    submit,
+)
 from examprep.services.views import AttemptView, QuestionView
 from examprep.web.pages import AttemptId, Ctx, Position, render, see_other
 
@@ -145,8 +154,6 @@ def question_page(view: AttemptView, position: int, error: str | None = None) ->
 
 def exam_view(ctx: Context, attempt: int) -> AttemptView:
     """The learner's exam attempt (services check it exists and is theirs)."""
-    from examprep.services import get_attempt
-
     view = get_attempt(ctx, attempt)
     if view.mode != "exam":
         raise NotFound(f"attempt {attempt} is not an exam (it is {view.mode})")
@@ -154,8 +161,6 @@ def exam_view(ctx: Context, attempt: int) -> AttemptView:
 
 
 def start_page(ctx: Context, error: str | None = None) -> StartPage:
-    from examprep.services import expired_exams, resumable_exam
-
     pack = ctx.pack
     resumable = resumable_exam(ctx)
     return StartPage(
@@ -184,8 +189,6 @@ def start(
     minutes: Annotated[int | None, Form(ge=1, le=1000)] = None,
 ) -> Response:
     """Assemble a form and open the attempt at its first question."""
-    from examprep.services import start_exam
-
     try:
         view = start_exam(ctx, questions=questions, minutes=minutes, sections=section or None)
     except InvalidInput as exc:
@@ -205,15 +208,13 @@ def resume(ctx: Ctx, attempt: AttemptId) -> Response:
 
 @router.get("/exams/{attempt}/questions/{position}", response_class=HTMLResponse)
 def show_question(request: Request, ctx: Ctx, attempt: AttemptId, position: Position) -> Response:
-    """One question; the visit is recorded so time per question can be reported."""
-    from examprep.services import visit
-
-    view = exam_view(ctx, attempt)
+    """One question; the visit is recorded (one transaction) so time per question is reported."""
+    view = services.show_question(ctx, attempt, position)
     if view.status != "open":  # time is up or already submitted: the result is next
         return see_other(f"/attempts/{attempt}")
-    page = question_page(view, position)
-    visit(ctx, attempt, position)
-    return render(request, "exam_question.html", page, f"Question {position}")
+    return render(
+        request, "exam_question.html", question_page(view, position), f"Question {position}"
+    )
 
 
 def _after_answer(attempt: int, position: int, total: int, then: str) -> str:
@@ -235,24 +236,30 @@ def save_answer(
     choice: Annotated[list[str] | None, Form()] = None,
     then: Annotated[Literal["stay", "next", "prev", "review"], Form()] = "stay",
 ) -> Response:
-    """Save the answer the moment it is given, then go where the learner asked."""
-    from examprep.services import answer
+    """Save the answer the moment it is given, then go where the learner asked.
 
-    view = exam_view(ctx, attempt)
-    if view.status != "open":
-        return see_other(f"/attempts/{attempt}")
-    page = question_page(view, position)  # 404 for a position outside the form
-    if choice:
-        try:
-            answer(ctx, attempt, position, ",".join(choice))
-        except InvalidInput as exc:
-            retry = question_page(view, position, error=str(exc))
-            return render(request, "exam_question.html", retry, f"Question {position}", 400)
-        except Conflict:
-            if exam_view(ctx, attempt).status != "open":  # the deadline passed meanwhile
-                return see_other(f"/attempts/{attempt}")
-            raise
-    return see_other(_after_answer(attempt, position, page.total, then))
+    The happy path is one transaction (record the answer, read the attempt back); the attempt
+    is read separately only to show a refused answer again or to check an expired deadline.
+    """
+    if not choice:
+        view = exam_view(ctx, attempt)
+        if view.status != "open":
+            return see_other(f"/attempts/{attempt}")
+        page = question_page(view, position)  # 404 for a position outside the form
+        return see_other(_after_answer(attempt, position, page.total, then))
+    try:
+        view = services.answer_and_show(ctx, attempt, position, ",".join(choice))
+    except InvalidInput as exc:
+        view = exam_view(ctx, attempt)
+        if view.status != "open":
+            return see_other(f"/attempts/{attempt}")
+        retry = question_page(view, position, error=str(exc))  # 404 outside the form
+        return render(request, "exam_question.html", retry, f"Question {position}", 400)
+    except Conflict:
+        if exam_view(ctx, attempt).status != "open":  # submitted, or the deadline passed
+            return see_other(f"/attempts/{attempt}")
+        raise
+    return see_other(_after_answer(attempt, position, len(view.questions), then))
 
 
 @router.post("/exams/{attempt}/questions/{position}/flag")
@@ -264,8 +271,6 @@ def toggle_flag(
     back: Annotated[Literal["question", "review"], Form()] = "question",
 ) -> Response:
     """Flag or unflag a question for review."""
-    from examprep.services import flag
-
     view = exam_view(ctx, attempt)
     if view.status != "open":
         return see_other(f"/attempts/{attempt}")
@@ -305,8 +310,6 @@ def submit_exam(
     request: Request, ctx: Ctx, attempt: AttemptId, confirm: Annotated[str, Form()] = ""
 ) -> Response:
     """Submit after the learner confirmed on the review screen; the result follows."""
-    from examprep.services import submit
-
     view = exam_view(ctx, attempt)
     if view.status != "open":  # an expired exam is submitted at its deadline by the result
         return see_other(f"/attempts/{attempt}")

@@ -11,7 +11,16 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from examprep.errors import NotFound
-from examprep.services import BulletMaterial, NameView, NoteView, SectionContents
+from examprep.services import (
+    BulletMaterial,
+    NameView,
+    NoteView,
+    SectionContents,
+    bullet_materials,
+    find_names,
+    find_notes,
+    notes_contents,
+)
 from examprep.web.pages import Ctx, markdown_parser, render
 
 if TYPE_CHECKING:
@@ -93,8 +102,6 @@ def render_note(note: NoteView) -> RenderedNote:
 @router.get("/notes", response_class=HTMLResponse)
 def show_contents(request: Request, ctx: Ctx) -> HTMLResponse:
     """Every section and bullet of the exam guide with the notes that cover it."""
-    from examprep.services import notes_contents
-
     return render(request, "notes_contents.html", ContentsPage(notes_contents(ctx)), "Notes")
 
 
@@ -103,8 +110,6 @@ def show_notes(
     request: Request, ctx: Ctx, target: Annotated[str, Path(max_length=100)]
 ) -> HTMLResponse:
     """The notes named by a note id, or covering a bullet, subsection or section."""
-    from examprep.services import bullet_materials, find_notes
-
     notes = find_notes(ctx, target)
     title = notes[0].title if len(notes) == 1 else f"Notes for {target}"
     bullets = [b for n in notes for b, _ in n.covers]
@@ -117,8 +122,6 @@ def show_names(
     request: Request, ctx: Ctx, q: Annotated[str, Query(max_length=200)] = ""
 ) -> HTMLResponse:
     """The rename map: today's product names, former names and status; filtered by `q`."""
-    from examprep.services import find_names
-
     try:
         page = NamesPage(q, find_names(ctx, q or None))
     except NotFound as exc:

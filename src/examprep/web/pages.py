@@ -13,10 +13,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
-from examprep.errors import Forbidden, NotFound
-from examprep.services import Context
+from examprep.errors import ExamprepError, Forbidden, NotFound
+from examprep.services import Context, session_account
 from examprep.web.sessions import Sessions, SignInRequired
 
 if TYPE_CHECKING:
@@ -65,7 +67,6 @@ class Chrome:
 
 @cache
 def markdown_parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
 
     # HTML disabled: raw tags in pack text are shown as text, never interpreted. Tables (GFM)
     # on; each table sits in a scrolling frame so a wide one never widens the page on a phone.
@@ -138,9 +139,6 @@ async def learner_context(request: Request) -> Context:
     sessions: Sessions | None = request.app.state.sessions
     if sessions is None:
         return base
-    from starlette.concurrency import run_in_threadpool
-
-    from examprep.services import session_account
 
     token = sessions.token(request)
     if token is None:
@@ -184,8 +182,6 @@ Position = Annotated[int, Depends(position_in_form)]
 
 def for_learner(base: Context, learner: str) -> Context:
     """A context for `learner` sharing the app's database engine, pack and clock."""
-    from examprep.services import Context
-
     return Context(
         settings=base.settings.model_copy(update={"learner": learner}),
         clock=base.clock,
@@ -195,8 +191,6 @@ def for_learner(base: Context, learner: str) -> Context:
 
 
 def chrome(request: Request, title: str) -> Chrome:
-    from examprep.errors import ExamprepError
-
     ctx: Context = request.app.state.context
     team = request.app.state.sessions is not None
     try:

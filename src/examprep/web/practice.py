@@ -9,7 +9,15 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from examprep.errors import Conflict, InvalidInput, NotFound
-from examprep.services import Context
+from examprep.services import (
+    Context,
+    PracticeFilter,
+    answer,
+    feedback,
+    get_attempt,
+    start_practice,
+    submit,
+)
 from examprep.services.views import AttemptView, Feedback, QuestionView
 from examprep.web.pages import AttemptId, Ctx, Position, render, see_other
 
@@ -79,8 +87,6 @@ def practice_href(attempt: int, position: int) -> str:
 
 
 def practice_view(ctx: Context, attempt: int) -> AttemptView:
-    from examprep.services import get_attempt
-
     view = get_attempt(ctx, attempt)
     if view.mode != "practice":
         raise NotFound(f"attempt {attempt} is not a practice session (it is {view.mode})")
@@ -114,8 +120,6 @@ def start(
     drills: Annotated[bool, Form()] = False,
 ) -> Response:
     """Open a practice session from the questions that match the filters."""
-    from examprep.services import PracticeFilter, start_practice
-
     filters = PracticeFilter(
         section=section or None,
         bullet=bullet or None,
@@ -146,8 +150,6 @@ def resume(ctx: Ctx, attempt: AttemptId) -> Response:
 @router.get("/practice/{attempt}/questions/{position}", response_class=HTMLResponse)
 def show_question(request: Request, ctx: Ctx, attempt: AttemptId, position: Position) -> Response:
     """The question, or once answered, the feedback with every option explained."""
-    from examprep.services import feedback
-
     view = practice_view(ctx, attempt)
     if view.status != "open":
         return see_other(f"/attempts/{attempt}")
@@ -191,8 +193,6 @@ def save_answer(
     choice: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Save the answer; the same address then shows the feedback."""
-    from examprep.services import answer
-
     view = practice_view(ctx, attempt)
     if view.status != "open":
         return see_other(f"/attempts/{attempt}")
@@ -213,8 +213,6 @@ def save_answer(
 @router.post("/practice/{attempt}/finish")
 def finish(ctx: Ctx, attempt: AttemptId) -> Response:
     """Close the session and show its result."""
-    from examprep.services import submit
-
     view = practice_view(ctx, attempt)
     if view.status == "open":
         submit(ctx, attempt)

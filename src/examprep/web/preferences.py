@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from examprep.errors import InvalidInput
-from examprep.services import Context
+from examprep.services import Context, get_config, set_config
 from examprep.web.pages import Ctx, render, see_other
 
 router = APIRouter()
@@ -29,8 +29,6 @@ class ConfigPage:
 
 
 def config_page(ctx: Context, saved: bool = False, error: str | None = None) -> ConfigPage:
-    from examprep.services import get_config
-
     config = get_config(ctx)
     return ConfigPage(
         learner=config.learner,
@@ -61,8 +59,6 @@ def save_config(
     pass_mark: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
     """Save both settings; an empty field clears that setting (the pack's default returns)."""
-    from examprep.services import set_config
-
     errors = []
     for key, value in (("exam-date", exam_date), ("pass-mark", pass_mark)):
         try:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from examprep.services import Context
+from examprep.services import Context, get_attempt, history, result
 from examprep.services.views import ExamResult, Feedback
 from examprep.web.pages import (
     AttemptId,
@@ -86,8 +86,6 @@ def show_result(
     request: Request, ctx: Ctx, attempt: AttemptId, show: Annotated[Show, Query()] = "all"
 ) -> HTMLResponse:
     """The scored attempt; an exam whose time ran out is submitted at its deadline first."""
-    from examprep.services import result
-
     done = result(ctx, attempt)
     timed_out = done.mode == "exam" and _at_deadline(ctx, attempt, done)
     page = ResultPage(done, timed_out, result_pass_mark(ctx, done), show, request.url.path)
@@ -100,8 +98,6 @@ def result_pass_mark(ctx: Context, done: ExamResult) -> PassMark:
 
 
 def _at_deadline(ctx: Context, attempt: int, done: ExamResult) -> bool:
-    from examprep.services import get_attempt
-
     view = get_attempt(ctx, attempt)
     return view.deadline is not None and done.finished_at >= view.deadline
 
@@ -109,7 +105,5 @@ def _at_deadline(ctx: Context, attempt: int, done: ExamResult) -> bool:
 @router.get("/history", response_class=HTMLResponse)
 def show_history(request: Request, ctx: Ctx) -> HTMLResponse:
     """Every attempt on this pack, newest first."""
-    from examprep.services import history
-
     page = HistoryPage(attempt_links(list(reversed(history(ctx)))))
     return render(request, "history.html", page, "History")

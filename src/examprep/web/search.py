@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from examprep.errors import InvalidInput
+from examprep.services import search
 from examprep.web.pages import Ctx, render
 
 router = APIRouter()
@@ -68,8 +69,6 @@ def show_search(
     kind: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
     """The search form and, for a query, the best matches first."""
-    from examprep.services import search
-
     if not q.strip():
         return render(request, "search.html", SearchPage(q, kind, KINDS, [], False), "Search")
     try:

@@ -9,7 +9,20 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from examprep.errors import Conflict, InvalidInput, NotFound
-from examprep.services import Context, StudyTip
+from examprep.services import (
+    Context,
+    StudyTip,
+    answer,
+    due_reviews,
+    feedback,
+    finish_adaptive,
+    get_attempt,
+    next_question,
+    readiness_report,
+    result,
+    start_adaptive,
+    study_summary,
+)
 from examprep.services.views import AttemptView, Feedback, QuestionView
 from examprep.web.dashboard import SectionBar
 from examprep.web.pages import AttemptId, Ctx, Position, render, see_other
@@ -77,8 +90,6 @@ class AdaptiveDonePage:
 
 
 def adaptive_view(ctx: Context, attempt: int) -> AttemptView:
-    from examprep.services import get_attempt
-
     view = get_attempt(ctx, attempt)
     if view.mode not in MODES:
         raise NotFound(f"attempt {attempt} is not a study session or placement test")
@@ -92,8 +103,6 @@ def _base(attempt: int) -> str:
 @router.get("/study", response_class=HTMLResponse)
 def show_start(request: Request, ctx: Ctx) -> HTMLResponse:
     """Choose the daily study session or the placement test."""
-    from examprep.services import due_reviews
-
     due = sum(1 for c in due_reviews(ctx, limit=1000) if not c.new)
     return render(request, "study_start.html", StudyStartPage(due), "Study")
 
@@ -101,15 +110,11 @@ def show_start(request: Request, ctx: Ctx) -> HTMLResponse:
 @router.post("/study")
 def start(ctx: Ctx, mode: Annotated[Literal["study", "diagnostic"], Form()] = "study") -> Response:
     """Open an adaptive session and ask its first question."""
-    from examprep.services import start_adaptive
-
     return _ask_next(ctx, start_adaptive(ctx, mode))
 
 
 def _ask_next(ctx: Context, attempt: int) -> Response:
     """Add the next adaptive question and go to it, or close the session when it has enough."""
-    from examprep.services import finish_adaptive, next_question
-
     step = next_question(ctx, attempt)
     if step.question is None:
         finish_adaptive(ctx, attempt)
@@ -133,8 +138,6 @@ def resume(request: Request, ctx: Ctx, attempt: AttemptId) -> Response:
 @router.get("/study/{attempt}/questions/{position}", response_class=HTMLResponse)
 def show_question(request: Request, ctx: Ctx, attempt: AttemptId, position: Position) -> Response:
     """The question; once answered, the feedback (study) or straight on (placement test)."""
-    from examprep.services import feedback
-
     view = adaptive_view(ctx, attempt)
     if view.status != "open":
         return see_other(f"{_base(attempt)}/done")
@@ -178,8 +181,6 @@ def save_answer(
     choice: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Save the answer; a study session shows feedback, a placement test asks the next one."""
-    from examprep.services import answer
-
     view = adaptive_view(ctx, attempt)
     if view.status != "open":
         return see_other(f"{_base(attempt)}/done")
@@ -213,8 +214,6 @@ def ask_next(ctx: Ctx, attempt: AttemptId) -> Response:
 @router.post("/study/{attempt}/finish")
 def finish(ctx: Ctx, attempt: AttemptId) -> Response:
     """Close the session; a study session also remembers today's P(pass) for next time."""
-    from examprep.services import finish_adaptive, study_summary
-
     view = adaptive_view(ctx, attempt)
     if view.status == "open":
         finish_adaptive(ctx, attempt)
@@ -226,12 +225,10 @@ def finish(ctx: Ctx, attempt: AttemptId) -> Response:
 @router.get("/study/{attempt}/done", response_class=HTMLResponse)
 def show_done(request: Request, ctx: Ctx, attempt: AttemptId) -> Response:
     """Where the learner stands after the session."""
-    from examprep.services import readiness_report, result
-
     view = adaptive_view(ctx, attempt)
     if view.status == "open":
         return see_other(_base(attempt))
-    report = readiness_report(ctx)
+    report = readiness_report(ctx, history_points=0)
     done = result(ctx, attempt)
     asked = {s.id: (s.correct, s.total) for s in done.sections if s.total}
     bars = sorted(
