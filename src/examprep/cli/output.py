@@ -26,11 +26,18 @@ USAGE_ERROR = 2
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    """Standard output. Piped or redirected, lines are not wrapped at 80 columns mid-sentence."""
+    return _console(stderr=False)
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return _console(stderr=True)
+
+
+def _console(stderr: bool) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    soft_wrap = not stream.isatty()
+    return Console(stderr=stderr, highlight=False, soft_wrap=soft_wrap)
 
 
 def print_json(data: Any) -> None:
