@@ -257,8 +257,9 @@ def test_malformed_pack_setting_is_a_clear_error(
 
 def test_adaptive_questions_do_not_claim_a_length() -> None:
     # The placement test picks each question after the last answer: "Question 3/3" was wrong.
-    # Alternate single and "Choose two" replies: a rejected reply is asked again.
-    result = runner.invoke(app, ["diagnose"], input="A\nA,B\n" * 6 + "q\n")
+    # Alternate single and "Choose two" replies (each with no confidence given): a rejected
+    # reply is asked again.
+    result = runner.invoke(app, ["diagnose"], input="A\n\nA,B\n\n" * 6 + "q\n")
     assert result.exit_code == 0, result.output
     assert "Question 3 · " in result.output
     assert "Question 3/3" not in result.output and "answered 2/3" not in result.output

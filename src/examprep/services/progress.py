@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 FORMAT = "examprep-progress"
-VERSION = 2  # 2 added `revision` to answer events; version 1 files are read as revision 1
+# 2 added `revision` to answer events (version 1 files are read as revision 1); 3 added
+# `confidence` to answer events (older files have none: answers given without one).
+VERSION = 3
 
 Uid = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -66,6 +68,7 @@ class EventData(_Model):
     elapsed_ms: int | None
     at: AwareDatetime
     revision: Annotated[int, Field(ge=1)] | None = None  # the item revision answered (v2)
+    confidence: Literal["sure", "unsure", "guess"] | None = None  # how sure, if said (v3)
 
 
 class AttemptData(_Model):
@@ -97,10 +100,10 @@ class ReviewData(_Model):
 
 
 class ProgressFile(_Model):
-    """Versions 1 and 2 of the progress file (2 adds `revision` to answer events)."""
+    """Versions 1-3 of the progress file (2 adds `revision`, 3 `confidence` to events)."""
 
     format: Literal["examprep-progress"]
-    version: Literal[1, 2]
+    version: Literal[1, 2, 3]
     learner: LearnerData
     settings: list[SettingData]
     attempts: list[AttemptData]
@@ -137,7 +140,8 @@ def _attempts(session: Session, lid: int) -> list[AttemptData]:
             EventData(uid=e.uid, position=e.position, item_id=e.item_id, event=e.event,
                       choice=e.choice, correct=e.correct, elapsed_ms=e.elapsed_ms,
                       at=e.answered_at,
-                      revision=(e.revision or 1) if e.event == "answer" else e.revision)
+                      revision=(e.revision or 1) if e.event == "answer" else e.revision,
+                      confidence=e.confidence)
         )  # fmt: skip
     return [
         AttemptData(uid=a.uid, pack_id=a.pack_id, mode=a.mode, seed=a.seed, form=a.form,

@@ -24,6 +24,7 @@ class ConfigPage:
     pass_mark_note: str
     pack_pass_mark: str
     days_to_exam: int | None
+    confidence: str = "practice"
     saved: bool = False
     error: str | None = None
 
@@ -38,6 +39,7 @@ def config_page(ctx: Context, saved: bool = False, error: str | None = None) -> 
         pass_mark_note=config.pass_mark_note,
         pack_pass_mark=f"{ctx.pack.meta.pass_mark * 100:g} %",
         days_to_exam=config.days_to_exam(ctx.now().date()),
+        confidence=config.confidence,
         saved=saved,
         error=error,
     )
@@ -57,10 +59,12 @@ def save_config(
     ctx: Ctx,
     exam_date: Annotated[str, Form(max_length=40)] = "",
     pass_mark: Annotated[str, Form(max_length=40)] = "",
+    confidence: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    """Save both settings; an empty field clears that setting (the pack's default returns)."""
+    """Save the settings; an empty field clears that setting (the pack's default returns)."""
     errors = []
-    for key, value in (("exam-date", exam_date), ("pass-mark", pass_mark)):
+    fields = (("exam-date", exam_date), ("pass-mark", pass_mark), ("confidence", confidence))
+    for key, value in fields:
         try:
             set_config(ctx, key, value.strip() or None)
         except InvalidInput as exc:
