@@ -85,3 +85,14 @@ def test_injection_in_search_is_harmless(rich_client: TestClient, query: str) ->
     assert response.status_code in (200, 400)
     assert rich_client.get("/search?q=buckets").status_code == 200
     assert rich_client.get("/").status_code == 200
+
+
+def test_search_links_advisor_leaves_names_and_suggests_a_spelling(rich_client: TestClient) -> None:
+    leaf = rich_client.get("/search?q=huge+files&kind=leaf").text
+    # Bucket Store's "instead" names huge files; its link walks the advisor to it.
+    assert 'href="/advisor?a=d-kind%3Aobjects&amp;a=d-size%3Asmall">Bucket Store' in leaf
+    name = rich_client.get("/search?q=Bin+Store&kind=name").text
+    assert 'href="/names?q=Bucket+Store"' in name
+    typo = rich_client.get("/search?q=bukets").text
+    assert 'Did you mean <a href="/search?q=buckets">buckets</a>?' in typo
+    assert 'href="/notes/n-objects"' in typo

@@ -281,6 +281,27 @@ class NamesFile(Model):
     products: list[Product]
 
 
+# --- search.yaml -----------------------------------------------------------------------
+
+
+class SearchWords(Model):
+    """How learners word things: abbreviations and informal names, and words meaning the same."""
+
+    # What a learner may type -> the name the material uses ("BQML" -> "BigQuery ML"); a former
+    # product name is then widened to today's from names.yaml.
+    aliases: dict[Text, Text] = Field(default_factory=dict)
+    # Words or phrases that mean the same here; a query with one also finds the others.
+    synonyms: list[list[Text]] = Field(default_factory=list)
+
+    @field_validator("synonyms")
+    @classmethod
+    def _groups(cls, value: list[list[str]]) -> list[list[str]]:
+        for group in value:
+            if len(group) < 2:
+                raise ValueError(f"a synonym group needs at least two terms: {group}")
+        return value
+
+
 # --- advisor ---------------------------------------------------------------------------
 
 
