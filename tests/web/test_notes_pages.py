@@ -7,6 +7,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from examprep.content.loader import load_pack
+from examprep.content.sections import sections
+from examprep.services.notes import note_view
+from examprep.web.notes import render_note
+
 from .conftest import main_text
 
 
@@ -96,3 +101,12 @@ def test_search_links_advisor_leaves_names_and_suggests_a_spelling(rich_client: 
     typo = rich_client.get("/search?q=bukets").text
     assert 'Did you mean <a href="/search?q=buckets">buckets</a>?' in typo
     assert 'href="/notes/n-objects"' in typo
+
+
+def test_note_pages_anchor_every_section_where_links_point() -> None:
+    # Links written as note-id#section must land on the web page's anchors, for every note.
+    pack = load_pack()
+    for note in pack.notes:
+        html = render_note(note_view(pack, note)).html
+        anchors = re.findall(r'<h2 id="([^"]+)"', str(html))
+        assert anchors == [f"{note.id}-{s.slug}" for s in sections(note.body)], note.id

@@ -68,6 +68,7 @@ class Hit:
     title: str
     snippet: str
     score: float
+    coverage: float = 1.0  # share of the query's concepts the item has
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -169,16 +170,19 @@ class SearchIndex:
         """The best `limit` hits for `query`, best first (see `find`)."""
         return self.find(query, limit, kinds).hits
 
-    def find(self, query: str, limit: int = 10, kinds: Iterable[str] = KINDS) -> Results:
+    def find(
+        self, query: str, limit: int = 10, kinds: Iterable[str] = KINDS, correct: bool = True
+    ) -> Results:
         """The best `limit` hits for `query` and, for a misspelt word, the respelt query.
 
         Each variant of the query (as typed, aliases spelled out, former names replaced) is
         scored by bm25 times its coverage of the variant's concepts; a document keeps its best
-        variant. A word found nowhere is also searched as the index's closest word.
+        variant. A word found nowhere is also searched as the index's closest word (unless
+        `correct` is false: long texts used as queries have many words no note uses).
         """
         wanted = tuple(kinds)
         forms = variants(query, self._products, self._wording.aliases)
-        corrections = self._corrections(forms[-1][0])
+        corrections = self._corrections(forms[-1][0]) if correct else {}
         best: dict[tuple[str, str], Hit] = {}
         for variant, weight in forms:
             found = concepts(variant, self._synonyms)
@@ -213,7 +217,7 @@ class SearchIndex:
         for rowid, kind, item, title, snippet, score in rows:
             coverage = covered.get(rowid, 0) / len(expressions)
             scaled = score * weight * coverage**COVERAGE_POWER
-            hits.append(Hit(kind, item, title, _bold(snippet), round(scaled, 3)))
+            hits.append(Hit(kind, item, title, _bold(snippet), round(scaled, 3), coverage))
         return hits
 
     def _corrections(self, query: str) -> dict[str, str]:

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from examprep.services.packs import (
         CheckReport,
         check_pack,
+        link_notes,
         load_pack_for,
         pack_stats,
         panel_sheet,
@@ -158,6 +159,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "result": ("results", "result"),
     "submit": ("results", "submit"),
     "search": ("search", "search"),
+    "link_notes": ("packs", "link_notes"),
     "StudySummary": ("study", "StudySummary"),
     "study_summary": ("study", "study_summary"),
     "change_password": ("accounts", "change_password"),
@@ -240,6 +242,7 @@ __all__ = [
     "latest_finished",
     "learner_history",
     "learner_result",
+    "link_notes",
     "list_users",
     "load_pack_for",
     "next_question",

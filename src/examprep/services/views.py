@@ -96,6 +96,20 @@ class Feedback:
     section: str
     seconds: float = 0.0
     flagged: bool = False
+    note: str | None = None  # note-id#section teaching the decisive fact (content/sections.py)
+
+    @property
+    def note_anchor(self) -> str | None:
+        """The note section's place on the web: /notes/NOTE#NOTE-SECTION."""
+        if self.note is None:
+            return None
+        note, _, section = self.note.partition("#")
+        return f"/notes/{note}#{note}-{section}"
+
+    @property
+    def study(self) -> str:
+        """What to read after this question: its note section, else its bullet's notes."""
+        return self.note or self.bullet
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -119,6 +133,7 @@ class Feedback:
                 for o in self.options
             ],
             "sources": self.sources,
+            "note": self.note,
         }
 
 
