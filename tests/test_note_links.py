@@ -15,7 +15,7 @@ from examprep.cli.app import app
 from examprep.cli.screens import feedback_screen
 from examprep.content.loader import load_pack
 from examprep.content.notelinks import link_problem, propose_links, write_links
-from examprep.content.sections import sections, slug, split_link
+from examprep.content.sections import note_href, sections, slug, split_link
 from examprep.services import check_pack, pack_stats
 from examprep.services.views import ExplainedOption, Feedback
 
@@ -85,6 +85,7 @@ def test_sections_slugs_and_links() -> None:
     assert found[0].text.startswith("## Buckets") and "not a heading" in found[0].text
     assert slug("Option 2: BigQuery ML TRANSFORM") == "option-2-bigquery-ml-transform"
     assert split_link("n-a#b-c") == ("n-a", "b-c")
+    assert note_href("n-a#b-c") == "/notes/n-a#n-a-b-c"
 
 
 def test_a_link_must_name_an_existing_note_section(tmp_path: Path) -> None:

@@ -61,3 +61,9 @@ def split_link(link: str) -> tuple[str, str]:
     """`note-id#section` -> (note id, section slug); the slug is "" when there is no `#`."""
     note, _, section = link.partition("#")
     return note, section
+
+
+def note_href(link: str) -> str:
+    """Where a link's section is on the web: `/notes/NOTE#NOTE-SECTION` (the page's anchor)."""
+    note, section = split_link(link)
+    return f"/notes/{note}#{note}-{section}" if section else f"/notes/{note}"

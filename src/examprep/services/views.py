@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from examprep.content.sections import note_href
+
 
 @dataclass(frozen=True)
 class OptionView:
@@ -101,10 +103,7 @@ class Feedback:
     @property
     def note_anchor(self) -> str | None:
         """The note section's place on the web: /notes/NOTE#NOTE-SECTION."""
-        if self.note is None:
-            return None
-        note, _, section = self.note.partition("#")
-        return f"/notes/{note}#{note}-{section}"
+        return None if self.note is None else note_href(self.note)
 
     @property
     def study(self) -> str:
