@@ -100,7 +100,7 @@ def link_notes(
     ] = False,
     min_confidence: Annotated[
         str, typer.Option("--min-confidence", help="Write links of at least: high, medium, low.")
-    ] = "medium",
+    ] = "high",
     replace: Annotated[
         bool, typer.Option("--replace", help="Propose for items that already have a link too.")
     ] = False,

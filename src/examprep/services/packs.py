@@ -119,7 +119,7 @@ def link_notes(
     path: Path | None = None,
     *,
     write: bool = False,
-    min_confidence: str = "medium",
+    min_confidence: str = "high",
     replace: bool = False,
 ) -> LinkReport:
     """Propose a `note:` link for each question and card; with `write`, put the sure ones in."""
