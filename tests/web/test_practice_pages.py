@@ -184,9 +184,15 @@ def test_feedback_links_the_note_section_that_teaches_the_fact(
         line.split(": ")[1] for line in bank.read_text().splitlines() if line.startswith("- id:")
     ]
     write_links(dict.fromkeys(ids, bank), dict.fromkeys(ids, "n-objects#buckets-and-keys"))
-    with client_for(settings.model_copy(update={"pack_path": root}), clock) as client:
+    linked = settings.model_copy(update={"pack_path": root})
+    with client_for(linked, clock) as client:
         attempt = start(client)
-        client.post(f"/practice/{attempt}/questions/1", data={"choice": "A"})
+        ctx = services.open_context(linked, clock=clock)
+        try:
+            wrong = wrong_letters(ctx, attempt, 1)
+        finally:
+            ctx.close()
+        client.post(f"/practice/{attempt}/questions/1", data={"choice": wrong})
         page = client.get(f"/practice/{attempt}/questions/1").text
         assert 'href="/notes/n-objects#n-objects-buckets-and-keys"' in page
         assert 'id="n-objects-buckets-and-keys"' in client.get("/notes/n-objects").text
