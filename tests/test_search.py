@@ -208,7 +208,9 @@ def test_search_json_shape() -> None:
     first = data["results"][0]
     assert set(first) == {"kind", "id", "title", "snippet", "score"}
     assert first["kind"] == "note" and first["id"] == "n-s5-orchestrators"
-    assert all(r["kind"] in {"note", "card", "table", "question"} for r in data["results"])
+    kinds = {"note", "card", "table", "leaf", "name", "question"}
+    assert all(r["kind"] in kinds for r in data["results"])
+    assert data["did_you_mean"] is None
 
 
 def test_search_does_not_use_the_learner_database(monkeypatch: pytest.MonkeyPatch) -> None:

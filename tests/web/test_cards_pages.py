@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
 from examprep import services
 from examprep.config import Settings
+from examprep.content.notelinks import write_links
 from examprep.services import Context
 
-from .conftest import Clock, location, main_text, wrong_letters
+from .conftest import Clock, client_for, location, main_text, wrong_letters
 
 
 def test_nothing_due(client: TestClient) -> None:
@@ -81,3 +84,12 @@ def test_an_odd_shown_time_still_records_the_grade(rich_client: TestClient, show
         "/cards/grade", data={"card": "card:c-001", "rating": "again", "shown_at": shown_at}
     )
     assert response.status_code == 200
+
+
+def test_a_linked_card_links_the_note_section_that_teaches_it(
+    rich_settings: Settings, hostile_pack: Path, clock: Clock
+) -> None:
+    write_links({"c-001": hostile_pack / "cards" / "cards.yaml"}, {"c-001": "n-objects#buckets"})
+    with client_for(rich_settings, clock) as client:
+        page = client.get("/cards").text
+    assert 'href="/notes/n-objects#n-objects-buckets"' in page

@@ -7,6 +7,11 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from examprep.content.loader import load_pack
+from examprep.content.sections import sections
+from examprep.services.notes import note_view
+from examprep.web.notes import render_note
+
 from .conftest import main_text
 
 
@@ -85,3 +90,23 @@ def test_injection_in_search_is_harmless(rich_client: TestClient, query: str) ->
     assert response.status_code in (200, 400)
     assert rich_client.get("/search?q=buckets").status_code == 200
     assert rich_client.get("/").status_code == 200
+
+
+def test_search_links_advisor_leaves_names_and_suggests_a_spelling(rich_client: TestClient) -> None:
+    leaf = rich_client.get("/search?q=huge+files&kind=leaf").text
+    # Bucket Store's "instead" names huge files; its link walks the advisor to it.
+    assert 'href="/advisor?a=d-kind%3Aobjects&amp;a=d-size%3Asmall">Bucket Store' in leaf
+    name = rich_client.get("/search?q=Bin+Store&kind=name").text
+    assert 'href="/names?q=Bucket+Store"' in name
+    typo = rich_client.get("/search?q=bukets").text
+    assert 'Did you mean <a href="/search?q=buckets">buckets</a>?' in typo
+    assert 'href="/notes/n-objects"' in typo
+
+
+def test_note_pages_anchor_every_section_where_links_point() -> None:
+    # Links written as note-id#section must land on the web page's anchors, for every note.
+    pack = load_pack()
+    for note in pack.notes:
+        html = render_note(note_view(pack, note)).html
+        anchors = re.findall(r'<h2 id="([^"]+)"', str(html))
+        assert anchors == [f"{note.id}-{s.slug}" for s in sections(note.body)], note.id

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from examprep import services
+from examprep.config import Settings
+from examprep.content.notelinks import write_links
 from examprep.services import Context
 
-from .conftest import key_letters, location, main_text, wrong_letters
+from ..conftest import MINI_PACK, Clock
+from .conftest import client_for, key_letters, location, main_text, wrong_letters
 
 
 def start(client: TestClient, **form: str) -> int:
@@ -162,3 +167,32 @@ def test_an_exam_is_not_a_practice_session(client: TestClient, ctx: Context) -> 
     exam = services.start_exam(ctx, questions=4, seed=1)
     response = client.get(f"/practice/{exam.attempt}/questions/1")
     assert response.status_code == 404 and "is not a practice session (it is exam)" in response.text
+
+
+def test_feedback_links_the_note_section_that_teaches_the_fact(
+    settings: Settings, clock: Clock, tmp_path: Path
+) -> None:
+    root = tmp_path / "linked"
+    shutil.copytree(MINI_PACK, root)
+    (root / "notes").mkdir()
+    (root / "notes" / "objects.md").write_text(
+        "---\nid: n-objects\ntitle: Objects\ncovers: [S1.1.a]\n---\n## Buckets and keys\n\nText.\n",
+        encoding="utf-8",
+    )
+    bank = root / "questions" / "bank.yaml"
+    ids = [
+        line.split(": ")[1] for line in bank.read_text().splitlines() if line.startswith("- id:")
+    ]
+    write_links(dict.fromkeys(ids, bank), dict.fromkeys(ids, "n-objects#buckets-and-keys"))
+    linked = settings.model_copy(update={"pack_path": root})
+    with client_for(linked, clock) as client:
+        attempt = start(client)
+        ctx = services.open_context(linked, clock=clock)
+        try:
+            wrong = wrong_letters(ctx, attempt, 1)
+        finally:
+            ctx.close()
+        client.post(f"/practice/{attempt}/questions/1", data={"choice": wrong})
+        page = client.get(f"/practice/{attempt}/questions/1").text
+        assert 'href="/notes/n-objects#n-objects-buckets-and-keys"' in page
+        assert 'id="n-objects-buckets-and-keys"' in client.get("/notes/n-objects").text

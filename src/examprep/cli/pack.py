@@ -91,6 +91,42 @@ def record(
     console().print(f"recorded {len(changed)} read(s)", soft_wrap=True)
 
 
+@app.command("link-notes")
+@handles_errors
+def link_notes(
+    path: PathArg = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Write the links into the YAML files.")
+    ] = False,
+    min_confidence: Annotated[
+        str, typer.Option("--min-confidence", help="Write links of at least: high, medium, low.")
+    ] = "high",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Propose for items that already have a link too.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Propose each question's and card's `note:` link (the section teaching its fact)."""
+    report = services.link_notes(path, write=write, min_confidence=min_confidence, replace=replace)
+    if as_json:
+        print_json(report.to_json())
+        return
+    out = console()
+    for p in report.proposals:
+        style = {"high": "green", "medium": "yellow", "low": "red"}[p.confidence]
+        out.print(
+            f"{p.item}\t{escape(p.link)}\t[{style}]{p.confidence}[/] "
+            f"(coverage {p.coverage:.0%}, margin {p.margin:.2g})",
+            soft_wrap=True,
+        )
+    done = "written" if write else "would be written (add --write)"
+    out.print(
+        f"{len(report.proposals)} proposal(s); {len(report.chosen)} of {min_confidence} "
+        f"confidence or better {done}",
+        soft_wrap=True,
+    )
+
+
 def _render_stats(data: dict[str, Any]) -> None:
     out = console()
     totals = data["totals"]
@@ -100,6 +136,11 @@ def _render_stats(data: dict[str, Any]) -> None:
         f"{totals['questions_multi']} multi-select, {totals['questions_genai']} generative AI), "
         f"{totals['notes']} notes, {totals['cards']} cards, {totals['tables']} tables, "
         f"{totals['advisor_leaves']} advisor leaves"
+    )
+    links = data["note_links"]
+    out.print(
+        f"links to the note section that teaches the fact: {links['questions']} questions "
+        f"({links['questions_share']:.0%}), {links['cards']} cards ({links['cards_share']:.0%})"
     )
     table = Table("id", "title", "weight", "questions", "reviewed", "multi", "genai")
     for section in data["sections"]:

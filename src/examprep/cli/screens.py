@@ -72,6 +72,8 @@ def feedback_screen(fb: Feedback, title: str | None = None) -> Group:
         grid.add_row(Text(f"{option.key}. {mark}", style=style), body)
     parts.append(grid)
     parts.append(Text("Sources: " + "  ".join(fb.sources), style="cyan"))
+    if not fb.id.startswith("drill:"):
+        parts.append(Text(f"Study: examprep notes {fb.study}", style="bold cyan"))
     return Group(*parts)
 
 

@@ -1,4 +1,4 @@
-"""`examprep search`: full-text search over notes, cards, fact tables and questions."""
+"""`examprep search`: full-text search over notes, cards, tables, advisor, names, questions."""
 
 from __future__ import annotations
 
@@ -10,30 +10,48 @@ from rich.markup import escape
 
 from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
+from examprep.services.advisor import leaf_walk
 
-KIND_STYLE = {"note": "green", "card": "cyan", "table": "magenta", "question": "yellow"}
+KIND_STYLE = {
+    "note": "green",
+    "card": "cyan",
+    "table": "magenta",
+    "leaf": "blue",
+    "name": "white",
+    "question": "yellow",
+}
 
 
 @handles_errors
 def search(
     query: Annotated[
-        list[str], typer.Argument(help="Words to look for; former product names work too.")
+        list[str],
+        typer.Argument(help="Words to look for; abbreviations and former product names work too."),
     ],
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 10,
     kind: Annotated[
         list[str] | None,
-        typer.Option("--kind", "-k", help="Only note, card, table or question; repeat for more."),
+        typer.Option(
+            "--kind",
+            "-k",
+            help="Only note, card, table, leaf (advisor), name or question; repeat for more.",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Search the notes, flashcards, fact tables and questions; best matches first."""
+    """Search notes, flashcards, tables, the advisor, product names and questions; best first."""
     text = " ".join(query)
     with context() as ctx:
-        hits = services.search(ctx, text, limit=limit, kinds=kind)
+        found = services.search(ctx, text, limit=limit, kinds=kind)
+        walks = {h.id: leaf_walk(ctx.pack, h.id) for h in found.hits if h.kind == "leaf"}
+    hits = found.hits
     if as_json:
-        print_json({"query": text, "results": [h.to_json() for h in hits]})
+        results = [h.to_json() for h in hits]
+        print_json({"query": text, "did_you_mean": found.did_you_mean, "results": results})
         return
     out = console()
+    if found.did_you_mean:
+        out.print(f"Did you mean [bold]{escape(found.did_you_mean)}[/]?")
     if not hits:
         out.print(f"Nothing matches {escape(text)!r}.")
         return
@@ -45,6 +63,9 @@ def search(
             soft_wrap=True,
         )
         out.print(f"   {highlight(hit.snippet)}", soft_wrap=True)
+        if hit.kind == "leaf":
+            steps = " ".join(f"-a {node}={choice}" for node, choice in walks[hit.id].items())
+            out.print(f"   [dim]examprep advise {steps}[/]", soft_wrap=True)
     out.print("Read a note with `examprep notes ID`.")
 
 

@@ -57,6 +57,7 @@ def review_cards(ctx: Context, out: Console, cards: list[CardView], deadline: fl
         if _ask(out, "Enter to reveal, q to stop: ") in (None, "q"):
             break
         out.print(Panel(Text(card.back), subtitle=card.source, border_style="green"))
+        out.print(Text(f"Study: examprep notes {card.study}", style="cyan"))
         out.print(GRADES)
         while True:
             reply = _ask(out, "Grade 1-4: ")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from examprep.content.schema import Question
-from examprep.content.search import STOP_WORDS
+from examprep.content.wording import STOP_WORDS
 
 # Words that make a distractor a non-technical process, the shape authoring.md rules out.
 NON_TECHNICAL = re.compile(

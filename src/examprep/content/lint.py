@@ -8,9 +8,10 @@ from urllib.parse import urlparse
 
 from examprep.content.cues import question_cues, terms
 from examprep.content.loader import Origin, Pack
+from examprep.content.notelinks import link_problem
 from examprep.content.panel import panel_difficulty, technical_names
 from examprep.content.problems import Problem, Severity
-from examprep.content.schema import Question
+from examprep.content.schema import Card, Question
 
 NEAR_DUPLICATE = 0.6  # Jaccard similarity of word 3-grams above which stems are near-duplicates
 # Bank v2 limits (docs/authoring.md): per section, the key may be the single longest option in at
@@ -52,6 +53,7 @@ def lint_pack(pack: Pack, only_errors: bool = False) -> list[Problem]:
         _check_versions(checks)
         _check_duplicate_stems(checks)
         _check_cues(checks)
+        _check_note_links(checks)
         if pack.meta.review.panel:
             _check_panel(checks)
         _check_families(checks)
@@ -505,6 +507,27 @@ def _check_panel(checks: _Checks) -> None:
                 "difficulty",
                 severity="warning",
             )
+
+
+def _check_note_links(checks: _Checks) -> None:
+    """A `note:` link names an existing note section (an error otherwise); a pack that opts in
+    with `review.note_links` gets a warning for every question and card without one."""
+    pack = checks.pack
+    required = pack.meta.review.note_links
+    items: list[Question | Card] = [*pack.questions, *pack.cards]
+    for item in items:
+        if item.note is None:
+            if required and not (isinstance(item, Question) and item.generated):
+                checks.add(
+                    item.id,
+                    "note",
+                    "no link to the note section that teaches its fact",
+                    severity="warning",
+                )
+            continue
+        problem = link_problem(pack, item.note)
+        if problem is not None:
+            checks.add(item.id, "note", problem, "note")
 
 
 def _key_names(q: Question) -> frozenset[str]:

@@ -21,6 +21,7 @@ from examprep.content.schema import (
     PackMeta,
     Product,
     Question,
+    SearchWords,
     Section,
     Table,
 )
@@ -87,6 +88,7 @@ class Pack:
     tables: tuple[Table, ...] = ()
     names: tuple[Product, ...] = ()
     advisor: AdvisorTree | None = None
+    search: SearchWords = field(default_factory=SearchWords)
     origins: dict[str, Origin] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -303,6 +305,13 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
             if advisor is not None:
                 reader.register(origins, "advisor", Origin(str(advisor_path), (), doc))
 
+    search = SearchWords()
+    search_path = root / "search.yaml"
+    if search_path.is_file():
+        doc = reader.read(search_path)
+        if doc is not None:
+            search = reader.validate(SearchWords, doc.data, doc, (), "search") or search
+
     pack = Pack(
         root=root,
         meta=meta,
@@ -312,6 +321,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
         tables=tuple(tables),
         names=tuple(names),
         advisor=advisor,
+        search=search,
         origins=origins,
     )
     return pack, reader.problems

@@ -19,6 +19,10 @@ ColumnId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", ma
 BulletId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+\S*$")]
+# A note section that teaches a fact: `note-id#section-slug` (content/sections.py).
+NoteLink = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*#[a-z0-9][a-z0-9-]*$", max_length=200)
+]
 
 
 class Model(BaseModel):
@@ -76,6 +80,8 @@ class ReviewPolicy(Model):
     # Every question's current revision has a blind read by an expert and by a test-wise reader,
     # a decisive fact, and the difficulty the panel shows (docs/authoring.md).
     panel: bool = False
+    # Every question and card links to the note section that teaches its fact (`note:`).
+    note_links: bool = False
 
 
 class PackMeta(Model):
@@ -142,6 +148,7 @@ class Question(Model):
     revision: int = Field(default=1, ge=1)
     tags: list[Id] = Field(default_factory=list)
     decisive_fact: Text | None = None  # the one fact a learner must know to reach the key
+    note: NoteLink | None = None  # the note section that teaches the decisive fact
     family: Id | None = None  # items that turn on the same fact with the same answer
     stem: Text
     options: list[Option] = Field(min_length=2, max_length=6)
@@ -192,6 +199,7 @@ class Card(Model):
     source: Url
     table: Id | None = None
     tags: list[Id] = Field(default_factory=list)
+    note: NoteLink | None = None  # the note section that teaches the card's fact
 
 
 class CardFile(Model):
@@ -279,6 +287,27 @@ class Product(Model):
 
 class NamesFile(Model):
     products: list[Product]
+
+
+# --- search.yaml -----------------------------------------------------------------------
+
+
+class SearchWords(Model):
+    """How learners word things: abbreviations and informal names, and words meaning the same."""
+
+    # What a learner may type -> the name the material uses ("BQML" -> "BigQuery ML"); a former
+    # product name is then widened to today's from names.yaml.
+    aliases: dict[Text, Text] = Field(default_factory=dict)
+    # Words or phrases that mean the same here; a query with one also finds the others.
+    synonyms: list[list[Text]] = Field(default_factory=list)
+
+    @field_validator("synonyms")
+    @classmethod
+    def _groups(cls, value: list[list[str]]) -> list[list[str]]:
+        for group in value:
+            if len(group) < 2:
+                raise ValueError(f"a synonym group needs at least two terms: {group}")
+        return value
 
 
 # --- advisor ---------------------------------------------------------------------------

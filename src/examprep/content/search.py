@@ -1,63 +1,62 @@
 """Full-text search over a pack: an in-memory SQLite FTS5 index, built from the pack alone.
 
 The index lives in a private in-memory SQLite database, whatever database the learner uses, so
-search works the same on SQLite and PostgreSQL installations. Queries that use a product's
-former name ("AI Platform", "Cloud Composer") are widened with its current name from
-names.yaml, so old blog posts still lead to the right notes.
+search works the same on SQLite and PostgreSQL installations. It forgives wording
+(content/wording.py): abbreviations and former product names lead to today's names, synonyms
+and British or American spellings count as the same word, the Porter stemmer folds suffixes,
+and a misspelt word is read as the closest word of the index ("did you mean"). Ranking is BM25
+times a coverage factor: a document with every concept of the query comes first, and one with
+only some of them still appears below it.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from examprep.content.loader import Pack
-from examprep.content.schema import Product
+from examprep.content.schema import Product, SearchWords
+from examprep.content.wording import (
+    STOP_WORDS,
+    Concept,
+    concepts,
+    expand_query,
+    synonym_table,
+    variants,
+    words,
+)
 
-KINDS = ("note", "card", "table", "question")
+__all__ = [
+    "KINDS",
+    "STOP_WORDS",
+    "Document",
+    "Hit",
+    "Results",
+    "SearchIndex",
+    "build_index",
+    "documents",
+    "expand_query",
+    "plain_text",
+    "words",
+]
+
+KINDS = ("note", "card", "table", "leaf", "name", "question")
 # Column weights for bm25 (title, body) and a per-kind factor: a note is the place to learn a
 # topic, so for the same text match it should outrank a card or a question that mentions it.
 TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
-KIND_WEIGHT = {"note": 5.0, "table": 2.0, "card": 1.0, "question": 0.8}
-FORMER_NAME_WEIGHT = 0.3
+KIND_WEIGHT = {"note": 5.0, "table": 2.0, "leaf": 2.5, "card": 1.0, "name": 1.0, "question": 0.8}
+# A document matching a share c of the query's concepts scores bm25 * c ** COVERAGE_POWER.
+COVERAGE_POWER = 3
+CANDIDATES = 400  # bm25 candidates per query variant, re-ranked by coverage
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "do",
-        "does",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "vs",
-        "what",
-        "when",
-        "which",
-        "who",
-        "why",
-        "with",
-    ]
-)
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CORRECTABLE = re.compile(r"[a-z]{4,}")  # only plain words of four letters or more are corrected
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,7 @@ class Hit:
     title: str
     snippet: str
     score: float
+    coverage: float = 1.0  # share of the query's concepts the item has
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -78,6 +78,14 @@ class Hit:
             "snippet": self.snippet,
             "score": self.score,
         }
+
+
+@dataclass(frozen=True)
+class Results:
+    """The hits for a query, best first, and the query respelt when a word was not found."""
+
+    hits: list[Hit]
+    did_you_mean: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ def plain_text(markdown: str) -> str:
 
 
 def documents(pack: Pack) -> Iterator[Document]:
-    """Every searchable item of `pack`: notes, cards, fact tables and authored questions."""
+    """Every searchable item: notes, cards, tables, advisor leaves, product names, questions."""
     for note in pack.notes:
         yield Document("note", note.id, note.meta.title, plain_text(note.body))
     for card in pack.cards:
@@ -109,6 +117,14 @@ def documents(pack: Pack) -> Iterator[Document]:
         cells = [c.label for c in table.columns]
         cells += [value for row in table.rows for value in row.values()]
         yield Document("table", table.id, table.title, "\n".join([*cells, table.note or ""]))
+    if pack.advisor is not None:
+        for leaf in pack.advisor.leaves:
+            body = "\n".join([leaf.why, *(alt.when for alt in leaf.instead)])
+            yield Document("leaf", leaf.id, leaf.product, body)
+    for product in pack.names:
+        former = [f"formerly {f.name}" + (f" ({f.note})" if f.note else "") for f in product.former]
+        body = "\n".join([product.short or "", *former, product.status, product.note or ""])
+        yield Document("name", product.id, product.name, body)
     for q in pack.questions:
         body = "\n".join([q.stem, *(o.text for o in q.options)])
         yield Document("question", q.id, _shorten(q.stem, 100), body)
@@ -119,58 +135,27 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def words(text: str) -> list[str]:
-    """The lower-cased words of `text` without stop words (all of them if only stop words)."""
-    every = [m.lower() for m in _WORD.findall(text)]
-    return [w for w in every if w not in STOP_WORDS] or every
+def _phrase(words_: str) -> str:
+    return '"' + " ".join(_WORD.findall(words_)) + '"'
 
 
-def _phrase(text: str) -> str:
-    return '"' + " ".join(m.lower() for m in _WORD.findall(text)) + '"'
-
-
-def _renames(products: Iterable[Product]) -> list[tuple[str, str]]:
-    """(former name, current name) pairs, longest former name first."""
-    pairs = [(f.name, p.short or p.name) for p in products for f in p.former]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
-
-
-def expand_query(query: str, products: Iterable[Product]) -> list[str]:
-    """The query, then the query with each former product name in it replaced by today's."""
-    claimed: list[tuple[int, int, str]] = []  # (start, end, current name)
-    for former, now in _renames(products):
-        pattern = re.compile(rf"(?<!\w){re.escape(former)}(?!\w)", re.IGNORECASE)
-        for match in pattern.finditer(query):
-            start, end = match.span()
-            # Longest names claim their words first: "Vertex AI Pipelines" before "Vertex AI".
-            if all(end <= s or start >= e for s, e, _ in claimed):
-                claimed.append((start, end, now))
-    if not claimed:
-        return [query]
-    expanded, last = [], 0
-    for start, end, now in sorted(claimed):
-        expanded += [query[last:start], now]
-        last = end
-    expanded.append(query[last:])
-    return [query, "".join(expanded)]
-
-
-def match_expression(variants: list[str], require_all: bool) -> str:
-    """An FTS5 MATCH expression: each variant's words (AND or OR), variants OR-ed together."""
-    clauses = []
-    for variant in variants:
-        terms = [_phrase(w) for w in words(variant)]
-        if terms:
-            joiner = " AND " if require_all else " OR "
-            clauses.append("(" + joiner.join(terms) + ")")
-    return " OR ".join(dict.fromkeys(clauses))
+def match_expression(concept: Concept) -> str:
+    """An FTS5 MATCH expression for one concept: any of its phrases, each quoted."""
+    return " OR ".join(dict.fromkeys(_phrase(p) for p in concept.phrases if _WORD.search(p)))
 
 
 class SearchIndex:
-    """An FTS5 index of a pack's notes, cards, tables and questions in an in-memory database."""
+    """An FTS5 index of a pack's searchable items in an in-memory database."""
 
-    def __init__(self, docs: Iterable[Document], products: Iterable[Product] = ()) -> None:
+    def __init__(
+        self,
+        docs: Iterable[Document],
+        products: Iterable[Product] = (),
+        wording: SearchWords | None = None,
+    ) -> None:
         self._products = tuple(products)
+        self._wording = wording or SearchWords()
+        self._synonyms = synonym_table(self._wording)
         self._db = sqlite3.connect(":memory:")
         self._db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5("
@@ -182,44 +167,110 @@ class SearchIndex:
         )
 
     def search(self, query: str, limit: int = 10, kinds: Iterable[str] = KINDS) -> list[Hit]:
-        """The best `limit` hits for `query`, best first: every word first, then any word.
+        """The best `limit` hits for `query`, best first (see `find`)."""
+        return self.find(query, limit, kinds).hits
 
-        When the query uses a former product name, matches of the current name count fully
-        and matches of the words as typed count half: the learner wants today's topic.
+    def find(
+        self, query: str, limit: int = 10, kinds: Iterable[str] = KINDS, correct: bool = True
+    ) -> Results:
+        """The best `limit` hits for `query` and, for a misspelt word, the respelt query.
+
+        Each variant of the query (as typed, aliases spelled out, former names replaced) is
+        scored by bm25 times its coverage of the variant's concepts; a document keeps its best
+        variant. A word found nowhere is also searched as the index's closest word (unless
+        `correct` is false: long texts used as queries have many words no note uses).
         """
-        variants = expand_query(query, self._products)
-        weights = [1.0] if len(variants) == 1 else [FORMER_NAME_WEIGHT, 1.0]
         wanted = tuple(kinds)
-        for require_all in (True, False):
-            best: dict[tuple[str, str], Hit] = {}
-            for variant, weight in zip(variants, weights, strict=True):
-                expression = match_expression([variant], require_all)
-                for hit in self._run(expression, limit, wanted, weight):
-                    known = best.get((hit.kind, hit.id))
-                    if known is None or hit.score > known.score:
-                        best[(hit.kind, hit.id)] = hit
-            if best:
-                return sorted(best.values(), key=lambda h: (-h.score, h.id))[:limit]
-        return []
+        forms = variants(query, self._products, self._wording.aliases)
+        corrections = self._corrections(forms[-1][0]) if correct else {}
+        best: dict[tuple[str, str], Hit] = {}
+        for variant, weight in forms:
+            found = concepts(variant, self._synonyms)
+            found = [_corrected(c, corrections) for c in found]
+            for hit in self._ranked(found, wanted, weight):
+                known = best.get((hit.kind, hit.id))
+                if known is None or hit.score > known.score:
+                    best[(hit.kind, hit.id)] = hit
+        hits = sorted(best.values(), key=lambda h: (-h.score, h.id))[:limit]
+        return Results(hits, _respelt(query, corrections))
 
-    def _run(self, expression: str, limit: int, kinds: tuple[str, ...], weight: float) -> list[Hit]:
-        if not expression or not kinds:
+    def _ranked(self, found: list[Concept], kinds: tuple[str, ...], weight: float) -> list[Hit]:
+        expressions = [e for e in (match_expression(c) for c in found) if e]
+        if not expressions or not kinds:
             return []
+        covered: dict[int, int] = {}
+        for expression in expressions:
+            for (rowid,) in self._db.execute(
+                "SELECT rowid FROM docs WHERE docs MATCH ?", (expression,)
+            ):
+                covered[rowid] = covered.get(rowid, 0) + 1
         marks = ",".join("?" * len(kinds))
         cases = " ".join(f"WHEN '{k}' THEN {w}" for k, w in KIND_WEIGHT.items())
         sql = (
-            "SELECT kind, id, title, snippet(docs, -1, ?, ?, '…', 16), "
+            "SELECT rowid, kind, id, title, snippet(docs, -1, ?, ?, '…', 16), "
             f"-bm25(docs, {TITLE_WEIGHT}, {BODY_WEIGHT}) * (CASE kind {cases} ELSE 1 END) AS s "
             f"FROM docs WHERE docs MATCH ? AND kind IN ({marks}) ORDER BY s DESC, id LIMIT ?"
         )
-        rows = self._db.execute(sql, (MARK_OPEN, MARK_CLOSE, expression, *kinds, limit))
-        return [
-            Hit(kind, item, title, _bold(snippet), round(score * weight, 3))
-            for kind, item, title, snippet, score in rows
-        ]
+        either = " OR ".join(f"({e})" for e in expressions)
+        rows = self._db.execute(sql, (MARK_OPEN, MARK_CLOSE, either, *kinds, CANDIDATES))
+        hits = []
+        for rowid, kind, item, title, snippet, score in rows:
+            coverage = covered.get(rowid, 0) / len(expressions)
+            scaled = score * weight * coverage**COVERAGE_POWER
+            hits.append(Hit(kind, item, title, _bold(snippet), round(scaled, 3), coverage))
+        return hits
+
+    def _corrections(self, query: str) -> dict[str, str]:
+        """Each query word found nowhere in the index -> the closest word that is there."""
+        out: dict[str, str] = {}
+        for word in words(query):
+            if not _CORRECTABLE.fullmatch(word) or word in self._synonyms or self._count(word):
+                continue
+            match = _closest(word, self.vocabulary)
+            if match:
+                out[word] = match
+        return out
+
+    def _count(self, word: str) -> int:
+        row = self._db.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (_phrase(word),))
+        return int(row.fetchone()[0])
+
+    @cached_property
+    def vocabulary(self) -> Counter[str]:
+        """How often each lower-case word occurs in the index (built on the first misspelling)."""
+        out: Counter[str] = Counter()
+        for title, body in self._db.execute("SELECT title, body FROM docs"):
+            out.update(_CORRECTABLE.findall(f"{title} {body}".lower()))
+        return out
 
     def close(self) -> None:
         self._db.close()
+
+
+def _closest(word: str, vocabulary: Counter[str]) -> str | None:
+    """The index word a misspelt `word` most likely meant: similar letters, the same first
+    letter and the same letters (a swap) first, then the more frequent word."""
+    near = [w for w in vocabulary if abs(len(w) - len(word)) <= 2]
+    options = difflib.get_close_matches(word, near, n=8, cutoff=0.75)
+    if not options:
+        return None
+
+    def likely(w: str) -> tuple[bool, bool, float, int]:
+        ratio = difflib.SequenceMatcher(None, word, w).ratio()
+        return (w[0] == word[0], sorted(w) == sorted(word), ratio, vocabulary[w])
+
+    return max(options, key=likely)
+
+
+def _corrected(concept: Concept, corrections: dict[str, str]) -> Concept:
+    fixed = corrections.get(concept.typed)
+    return Concept(concept.typed, (*concept.phrases, fixed)) if fixed else concept
+
+
+def _respelt(query: str, corrections: dict[str, str]) -> str | None:
+    if not corrections:
+        return None
+    return _WORD.sub(lambda m: corrections.get(m.group().lower(), m.group()), query)
 
 
 def _bold(snippet: str) -> str:
@@ -228,5 +279,5 @@ def _bold(snippet: str) -> str:
 
 
 def build_index(pack: Pack) -> SearchIndex:
-    """An in-memory search index over `pack` (about a second's work for the bundled pack)."""
-    return SearchIndex(documents(pack), pack.names)
+    """An in-memory search index over `pack` (a fraction of a second for the bundled pack)."""
+    return SearchIndex(documents(pack), pack.names, pack.search)

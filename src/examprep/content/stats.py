@@ -8,6 +8,7 @@ from typing import Any
 
 from examprep.content.cues import question_cues
 from examprep.content.loader import Pack
+from examprep.content.notelinks import link_coverage
 from examprep.content.schema import Question
 
 LETTERS = "ABCDEF"
@@ -152,6 +153,7 @@ def pack_stats(pack: Pack) -> dict[str, Any]:
         "multi_share": _share(totals["questions_multi"], len(questions)),
         "cues": _cues(questions),
         "panel": _panel(questions),
+        "note_links": link_coverage(pack),
         "words": {"stem": _distribution(stem_words), "option": _distribution(option_words)},
         "coverage": {
             "bullets_without_notes": [b["id"] for b in all_bullets if b["notes"] == 0],

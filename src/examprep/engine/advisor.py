@@ -148,6 +148,23 @@ def drill_paths(tree: Tree) -> list[list[Branch]]:
     return paths
 
 
+def leaf_answers(tree: Tree) -> dict[str, dict[str, str]]:
+    """For each leaf, the answers ({node: choice}) of the first walk from the root that ends
+    there, in the tree's order: a link to the leaf's recommendation."""
+    found: dict[str, dict[str, str]] = {}
+
+    def visit(node: str, taken: dict[str, str]) -> None:
+        for branch in tree.questions[node].branches:
+            answers = {**taken, node: branch.id}
+            if branch.leaf is not None:
+                found.setdefault(branch.leaf, answers)
+            elif branch.next is not None and branch.next not in taken:
+                visit(branch.next, answers)
+
+    visit(tree.root, {})
+    return found
+
+
 @dataclass(frozen=True)
 class Drill:
     scenario: str

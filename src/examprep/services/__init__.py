@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from examprep.services.packs import (
         CheckReport,
         check_pack,
+        link_notes,
         load_pack_for,
         pack_stats,
         panel_sheet,
@@ -160,6 +161,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "result": ("results", "result"),
     "submit": ("results", "submit"),
     "search": ("search", "search"),
+    "link_notes": ("packs", "link_notes"),
     "StudySummary": ("study", "StudySummary"),
     "study_summary": ("study", "study_summary"),
     "change_password": ("accounts", "change_password"),
@@ -242,6 +244,7 @@ __all__ = [
     "latest_finished",
     "learner_history",
     "learner_result",
+    "link_notes",
     "list_users",
     "load_pack_for",
     "metacognition",

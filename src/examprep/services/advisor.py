@@ -6,7 +6,15 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from examprep.engine.advisor import Branch, Question, Tree, WalkError, make_drill, walk
+from examprep.engine.advisor import (
+    Branch,
+    Question,
+    Tree,
+    WalkError,
+    leaf_answers,
+    make_drill,
+    walk,
+)
 from examprep.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -33,6 +41,14 @@ def engine_tree(pack: Pack) -> Tree:
         for n in data.nodes
     }
     return Tree(root=data.root, questions=questions, leaves=frozenset(x.id for x in data.leaves))
+
+
+def leaf_walk(pack: Pack, leaf_id: str) -> dict[str, str]:
+    """The answers ({node: choice}) that walk the advisor to `leaf_id`; NotFound if none do."""
+    answers = leaf_answers(engine_tree(pack)).get(leaf_id)
+    if answers is None:
+        raise NotFound(f"no advisor recommendation {leaf_id!r} in pack {pack.id!r}")
+    return answers
 
 
 @dataclass(frozen=True)

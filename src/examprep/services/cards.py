@@ -7,6 +7,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from examprep.content.sections import note_href
 from examprep.engine import srs
 from examprep.errors import InvalidInput, NotFound
 from examprep.services.context import Context
@@ -40,6 +41,17 @@ class CardView:
     source: str
     bullet: str
     new: bool
+    note: str | None = None  # note-id#section teaching the fact (content/sections.py)
+
+    @property
+    def study(self) -> str:
+        """What to read about this card: its note section, else its bullet's notes."""
+        return self.note or self.bullet
+
+    @property
+    def note_anchor(self) -> str | None:
+        """The note section's place on the web: /notes/NOTE#NOTE-SECTION."""
+        return None if self.note is None else note_href(self.note)
 
 
 def _weight(pack: Pack, bullet: str) -> float:
@@ -55,7 +67,9 @@ def _view(pack: Pack, card_id: str, new: bool) -> CardView:
         card = next((c for c in pack.cards if c.id == item), None)
         if card is None:
             raise NotFound(f"no card {item!r} in this pack")
-        return CardView(card_id, "card", card.front, card.back, card.source, card.covers[0], new)
+        return CardView(
+            card_id, "card", card.front, card.back, card.source, card.covers[0], new, card.note
+        )
     question = pack.question(item)
     options = "\n".join(f"{'ABCDEF'[i]}. {o.text}" for i, o in enumerate(question.options))
     key = ", ".join("ABCDEF"[i] for i in question.key)
@@ -68,6 +82,7 @@ def _view(pack: Pack, card_id: str, new: bool) -> CardView:
         question.sources[0] if question.sources else "",
         question.covers[0],
         new,
+        question.note,
     )
 
 

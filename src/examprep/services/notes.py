@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from examprep.content.sections import sections
 from examprep.errors import NotFound
 from examprep.services.context import Context
 
@@ -141,6 +142,14 @@ def select_notes(pack: Pack, target: str) -> list[Note]:
 
 
 def find_notes(ctx: Context, target: str) -> list[NoteView]:
-    """The notes for `target` (a note id, bullet, subsection or section), in pack order."""
+    """The notes for `target` (a note id, bullet, subsection or section), in pack order; for
+    `note-id#section` (a question's study link), just that section of the note."""
     pack = ctx.pack
-    return [note_view(pack, n) for n in select_notes(pack, target)]
+    wanted, _, part = target.partition("#")
+    found = [note_view(pack, n) for n in select_notes(pack, wanted)]
+    if not part:
+        return found
+    only = next((s for s in sections(found[0].body) if s.slug == part), None)
+    if len(found) != 1 or only is None:
+        raise NotFound(f"no section {part!r} in note {wanted!r}; run `examprep notes {wanted}`")
+    return [replace(found[0], body=only.text)]

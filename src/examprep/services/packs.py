@@ -13,6 +13,7 @@ import yaml
 from examprep.content.compiled import load_compiled
 from examprep.content.lint import lint_pack
 from examprep.content.loader import bundled_pack_path, load_pack, read_pack
+from examprep.content.notelinks import Proposal, propose_links, write_links
 from examprep.content.panel import blind_sheet, parse_answer, record_fact_check, record_reads
 from examprep.content.stats import pack_stats as compute
 from examprep.errors import InvalidInput, NotFound
@@ -93,6 +94,46 @@ def load_pack_for(settings: Settings) -> Pack:
 def pack_stats(path: Path | None = None) -> dict[str, Any]:
     """Coverage and balance statistics of a pack (documented JSON shape)."""
     return compute(load_pack(_pack_dir(path)))
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    """The outcome of `pack link-notes`: every proposal, and the items given a link."""
+
+    proposals: list[Proposal]
+    chosen: list[str]
+    written: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "proposals": [p.to_json() for p in self.proposals],
+            "chosen": self.chosen,
+            "written": self.written,
+        }
+
+
+CONFIDENCE = ("low", "medium", "high")
+
+
+def link_notes(
+    path: Path | None = None,
+    *,
+    write: bool = False,
+    min_confidence: str = "high",
+    replace: bool = False,
+) -> LinkReport:
+    """Propose a `note:` link for each question and card; with `write`, put the sure ones in."""
+    if min_confidence not in CONFIDENCE:
+        raise InvalidInput(f"--min-confidence must be one of {', '.join(CONFIDENCE)}")
+    pack = load_pack(_pack_dir(path))
+    proposals = propose_links(pack, replace=replace)
+    floor = CONFIDENCE.index(min_confidence)
+    chosen = [p for p in proposals if CONFIDENCE.index(p.confidence) >= floor]
+    if write and chosen:
+        ids = [q.id for q in pack.questions] + [c.id for c in pack.cards]
+        files = {i: Path(pack.origins[i].path) for i in ids if i in pack.origins}
+        write_links(files, {p.item: p.link for p in chosen})
+    return LinkReport(proposals, [p.item for p in chosen], write)
 
 
 def panel_sheet(

@@ -72,6 +72,7 @@ def explain(
         section=question.section,
         seconds=seconds,
         flagged=flagged,
+        note=question.note,
     )
 
 

@@ -1,4 +1,4 @@
-"""Full-text search over the pack's notes, cards, fact tables and questions."""
+"""Full-text search over the pack's notes, cards, fact tables, advisor, names and questions."""
 
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ from examprep.errors import InvalidInput
 from examprep.services.context import Context
 
 if TYPE_CHECKING:
-    from examprep.content.search import Hit
+    from examprep.content.search import Results
 
-SEARCH_KINDS = ("note", "card", "table", "question")
+SEARCH_KINDS = ("note", "card", "table", "leaf", "name", "question")
 
 
 def search(
     ctx: Context, query: str, limit: int = 10, kinds: Sequence[str] | None = None
-) -> list[Hit]:
-    """The best matches for `query`, best first (former product names find today's topics)."""
+) -> Results:
+    """The best matches for `query`, best first, and the query respelt if a word was not found.
+
+    Abbreviations, former product names, synonyms and other spellings find the same topics.
+    """
     if not words(query):
         raise InvalidInput("the search query needs at least one word")
     if limit < 1:
@@ -29,6 +32,6 @@ def search(
         raise InvalidInput(f"unknown kind {unknown[0]!r}: choose from {', '.join(SEARCH_KINDS)}")
     index = build_index(ctx.pack)
     try:
-        return index.search(query, limit=limit, kinds=kinds)
+        return index.find(query, limit=limit, kinds=kinds)
     finally:
         index.close()

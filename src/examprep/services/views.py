@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from examprep.content.sections import note_href
+
 
 @dataclass(frozen=True)
 class OptionView:
@@ -98,6 +100,17 @@ class Feedback:
     section: str
     seconds: float = 0.0
     flagged: bool = False
+    note: str | None = None  # note-id#section teaching the decisive fact (content/sections.py)
+
+    @property
+    def note_anchor(self) -> str | None:
+        """The note section's place on the web: /notes/NOTE#NOTE-SECTION."""
+        return None if self.note is None else note_href(self.note)
+
+    @property
+    def study(self) -> str:
+        """What to read after this question: its note section, else its bullet's notes."""
+        return self.note or self.bullet
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -121,6 +134,7 @@ class Feedback:
                 for o in self.options
             ],
             "sources": self.sources,
+            "note": self.note,
         }
 
 

@@ -1,20 +1,32 @@
-"""Search over notes, cards, fact tables and questions, with the matched words highlighted."""
+"""Search over notes, cards, tables, the advisor, names and questions, matches highlighted."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from examprep.content.loader import Pack
 from examprep.errors import InvalidInput
 from examprep.services import search
+from examprep.services.advisor import leaf_walk
+from examprep.web.advisor import walk_href
 from examprep.web.pages import Ctx, render
 
 router = APIRouter()
-KINDS = ("note", "card", "table", "question")
+# (kind, label of the filter choice)
+KINDS = (
+    ("note", "Notes"),
+    ("card", "Cards"),
+    ("table", "Tables"),
+    ("leaf", "Advisor recommendations"),
+    ("name", "Product names"),
+    ("question", "Questions"),
+)
 LIMIT = 20
 MARK = re.compile(r"\*\*(.+?)\*\*")
 
@@ -31,10 +43,11 @@ class Result:
 class SearchPage:
     query: str
     kind: str
-    kinds: tuple[str, ...]
+    kinds: tuple[tuple[str, str], ...]
     results: list[Result]
     searched: bool
     error: str | None = None
+    did_you_mean: str | None = None
 
 
 def pieces(snippet: str) -> list[tuple[str, bool]]:
@@ -54,10 +67,12 @@ def pieces(snippet: str) -> list[tuple[str, bool]]:
 PLACES = {"note": "/notes/", "card": "/cards/", "table": "/tables/", "question": "/questions/"}
 
 
-def _href(kind: str, item: str) -> str:
-    """Where a hit lives: every kind of material has a page."""
-    from urllib.parse import quote
-
+def _href(pack: Pack, kind: str, item: str, title: str) -> str:
+    """Where a hit lives: a page of its own, the advisor walked to a leaf, the rename map."""
+    if kind == "leaf":
+        return walk_href(list(leaf_walk(pack, item).items()))
+    if kind == "name":
+        return "/names?" + urlencode({"q": title})
     return PLACES[kind] + quote(item, safe="")
 
 
@@ -72,9 +87,13 @@ def show_search(
     if not q.strip():
         return render(request, "search.html", SearchPage(q, kind, KINDS, [], False), "Search")
     try:
-        hits = search(ctx, q, limit=LIMIT, kinds=[kind] if kind else None)
+        found = search(ctx, q, limit=LIMIT, kinds=[kind] if kind else None)
     except InvalidInput as exc:
         page = SearchPage(q, kind, KINDS, [], False, str(exc))
         return render(request, "search.html", page, "Search", 400)
-    results = [Result(h.kind, h.title, _href(h.kind, h.id), pieces(h.snippet)) for h in hits]
-    return render(request, "search.html", SearchPage(q, kind, KINDS, results, True), "Search")
+    results = [
+        Result(h.kind, h.title, _href(ctx.pack, h.kind, h.id, h.title), pieces(h.snippet))
+        for h in found.hits
+    ]
+    page = SearchPage(q, kind, KINDS, results, True, did_you_mean=found.did_you_mean)
+    return render(request, "search.html", page, "Search")
