@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     )
     from examprep.services.names import NameView, find_names
     from examprep.services.notes import NoteView, SectionContents, find_notes, notes_contents
+    from examprep.services.outcomes import ReportedOutcome, my_outcomes, record_outcome
     from examprep.services.overview import Overview, overview
     from examprep.services.packs import (
         CheckReport,
@@ -135,6 +136,9 @@ _HOMES: dict[str, tuple[str, str]] = {
     "SectionContents": ("notes", "SectionContents"),
     "find_notes": ("notes", "find_notes"),
     "notes_contents": ("notes", "notes_contents"),
+    "ReportedOutcome": ("outcomes", "ReportedOutcome"),
+    "my_outcomes": ("outcomes", "my_outcomes"),
+    "record_outcome": ("outcomes", "record_outcome"),
     "Overview": ("overview", "Overview"),
     "overview": ("overview", "overview"),
     "CheckReport": ("packs", "CheckReport"),
@@ -198,6 +202,7 @@ __all__ = [
     "ProgressReport",
     "QuestionPage",
     "ReadinessReport",
+    "ReportedOutcome",
     "SectionContents",
     "Step",
     "StudySummary",
@@ -242,6 +247,7 @@ __all__ = [
     "learner_result",
     "list_users",
     "load_pack_for",
+    "my_outcomes",
     "next_question",
     "notes_contents",
     "open_context",
@@ -250,6 +256,7 @@ __all__ = [
     "panel_sheet",
     "question_page",
     "readiness_report",
+    "record_outcome",
     "record_panel",
     "result",
     "resumable_exam",

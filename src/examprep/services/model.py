@@ -465,7 +465,7 @@ class ReportedResult:
 
     passed: bool
     exam_date: dt.date
-    responses: list[tuple[str, bool, dt.datetime | None, int | None]]
+    responses: Sequence[tuple[str, bool, dt.datetime | None, int | None]]
 
 
 def fit_offset(

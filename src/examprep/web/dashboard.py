@@ -62,6 +62,7 @@ class DashboardPage:
     recent: list[AttemptLink]
     open_exam: int | None
     expired_exams: list[int]
+    assumes: str = ""  # what P(pass) assumes about the real exam, in one line
 
 
 def dashboard_page(ctx: Context) -> DashboardPage:
@@ -93,6 +94,7 @@ def dashboard_page(ctx: Context) -> DashboardPage:
         recent=attempt_links(list(reversed(history(ctx)))[:RECENT]),
         open_exam=resumable.attempt if resumable else None,
         expired_exams=expired_exams(ctx),
+        assumes=now.assumes,
     )
 
 
