@@ -105,7 +105,7 @@ def test_round_trip_is_lossless(ctx: Context, other: Context, clock: Clock, tmp_
     assert (report.attempts, report.reviews) == (2, 2)
     assert report.events >= 6
     body = json.loads(out.read_text(encoding="utf-8"))
-    assert body["format"] == "examprep-progress" and body["version"] == 2
+    assert body["format"] == "examprep-progress" and body["version"] == 3
     answers = [e for a in body["attempts"] for e in a["events"] if e["event"] == "answer"]
     assert answers and all(e["revision"] == 1 for e in answers)  # the item revision answered
     events = [e["event"] for e in body["attempts"][0]["events"]]
@@ -179,7 +179,7 @@ def rewrite(path: Path, change: object) -> None:
     [
         ("truncate", "truncated or corrupt"),
         ("flip", "checksum does not match"),
-        ("future", "format version 3, newer than this examprep reads"),
+        ("future", "format version 4, newer than this examprep reads"),
         ("foreign", "not an examprep progress file"),
         ("naive", "attempts.0.started_at"),
         ("twice", "lists a review log twice"),
@@ -197,7 +197,7 @@ def test_bad_files_are_refused_and_change_nothing(
     elif damage == "flip":
         path.write_text(text.replace('"rating": 3', '"rating": 4', 1), encoding="utf-8")
     elif damage == "future":
-        rewrite(path, lambda b: b.update(version=3))
+        rewrite(path, lambda b: b.update(version=4))
     elif damage == "foreign":
         path.write_text('{"hello": "world"}', encoding="utf-8")
     elif damage == "naive":
@@ -351,7 +351,7 @@ def test_a_version_1_file_still_imports_as_revision_1(
     assert imported.events > 0
     again = json.loads(progress_text(other))
     answers = [e for a in again["attempts"] for e in a["events"] if e["event"] == "answer"]
-    assert again["version"] == 2 and all(e["revision"] == 1 for e in answers)
+    assert again["version"] == 3 and all(e["revision"] == 1 for e in answers)
     assert services.readiness_report(other).now.responses == (
         services.readiness_report(ctx).now.responses
     )
