@@ -355,3 +355,17 @@ def test_a_version_1_file_still_imports_as_revision_1(
     assert services.readiness_report(other).now.responses == (
         services.readiness_report(ctx).now.responses
     )
+
+
+def test_progress_files_carry_results(ctx: Context, other: Context, tmp_path: Path) -> None:
+    services.record_outcome(ctx, "fail", "2026-11-01", ["S1=below"])
+    path = tmp_path / "progress.json"
+    assert services.export_progress(ctx, path).outcomes == 1
+    body = json.loads(path.read_text(encoding="utf-8"))
+    assert [(o["result"], o["exam_date"], o["section_feedback"]) for o in body["outcomes"]] == [
+        ("fail", "2026-11-01", {"S1": "below"})
+    ]
+    assert services.import_progress(other, path).outcomes == 1
+    assert services.my_outcomes(other) == services.my_outcomes(ctx)
+    assert services.import_progress(other, path).outcomes == 0  # matched by uid
+    assert progress_text(other) == path.read_text(encoding="utf-8")
