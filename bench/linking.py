@@ -12,7 +12,12 @@ learners, P(pass) from `engine.readiness.estimate_readiness` is scored three way
 exam is the bank (offset 0), with the bundled pack's prior (0.3 +- 0.5), and with the fitted
 offset and its standard error.
 
-    python bench/linking.py [--quick]
+With `--replications R`, every shift is also fitted on R independent samples of 200 labelled
+learners and scored on the same new learners, whose P(pass) under a link N(m, s^2) is then read
+from their pass curves (5 Gauss-Hermite nodes, linear interpolation between grid offsets):
+how much the fitted offset and the ECE vary with the sample of reporters.
+
+    python bench/linking.py [--quick] [--replications R]
 
 Writes bench/results/linking.json.
 """
@@ -134,7 +139,9 @@ def run_shift(shift: float, opts: Any, seed: int) -> dict[str, Any]:
     preds = _map(_predict, n_eval)
     # The offset the learners actually face: pool minus bank difficulty, as calibrated.
     realised = float(pool.b.mean() - bank.b.mean())
+    replications = _replicate(opts.replications, rng_fit, bank, pool, sections, passed)
     return {
+        "replications": replications,
         "shift": shift,
         "realised_pool_minus_bank_b": realised,
         "fit": {"mean": fit.mean, "se": fit.se, "outcomes": fit.outcomes, "passed": fit.passed},
@@ -145,8 +152,55 @@ def run_shift(shift: float, opts: Any, seed: int) -> dict[str, Any]:
     }
 
 
+def _link_p(curves: np.ndarray, link: ExamOffset) -> np.ndarray:
+    """P(pass) of every learner under a link, from their pass curves."""
+    nodes, weights = link.nodes()
+    at = np.stack([np.interp(nodes, FIT_OFFSETS, c) for c in curves])
+    return np.asarray(at @ weights)
+
+
+def _replicate(
+    reps: int,
+    rng: np.random.Generator,
+    bank: C.Items,
+    pool: C.Items,
+    sections: list[str],
+    passed_eval: np.ndarray,
+) -> dict[str, Any] | None:
+    """Fit on `reps` fresh samples of labelled learners; score each on the evaluation set."""
+    if not reps:
+        return None
+    eval_curves = _map(_curve, len(passed_eval))  # _W holds the evaluation learners now
+    fits, eces, briers = [], [], []
+    for _ in range(reps):
+        practice, y, passed = _simulate(rng, bank, pool, LABELLED, sections)
+        _W.update(practice=practice, y=y)
+        fit = fit_exam_offset(_map(_curve, LABELLED), passed.astype(bool))
+        p = _link_p(eval_curves, fit.offset)
+        fits.append((fit.mean, fit.se))
+        eces.append(C.ece_width(p, passed_eval))
+        briers.append(C.brier(p, passed_eval))
+    means = np.array([m for m, _ in fits])
+    return {
+        "reps": reps,
+        "fit_mean": float(means.mean()),
+        "fit_sd": float(means.std(ddof=1)) if reps > 1 else float("nan"),
+        "mean_se": float(np.mean([s for _, s in fits])),
+        "ece_median": float(np.median(eces)),
+        "ece_max": float(np.max(eces)),
+        "ece_share_at_most_0_03": float(np.mean(np.array(eces) <= 0.03)),
+        "brier_median": float(np.median(briers)),
+        "fits": fits,
+        "eces": eces,
+    }
+
+
+def _options(parser: Any) -> None:
+    parser.add_argument("--replications", type=int, default=0, help="fit samples per shift")
+
+
 def main() -> None:
-    opts = C.args(__doc__.splitlines()[0])
+    opts = C.args(__doc__.splitlines()[0], _options)
     t0 = time.perf_counter()
     runs = [run_shift(s, opts, opts.seed + k) for k, s in enumerate(SHIFTS)]
     rows = [
@@ -170,6 +224,20 @@ def main() -> None:
         "fitted offset",
     ]
     print(C.table(headers, rows))
+    if opts.replications:
+        print(
+            C.table(
+                ["exam harder by", "fits", "fitted offset: mean (SD)", "mean SE",
+                 "ECE median / max", "share ECE <= 0.03", "Brier median"],
+                [
+                    [f"{r['shift']:+.1f}", (x := r["replications"])["reps"],
+                     f"{x['fit_mean']:+.2f} ({x['fit_sd']:.2f})", f"{x['mean_se']:.2f}",
+                     f"{x['ece_median']:.3f} / {x['ece_max']:.3f}",
+                     f"{x['ece_share_at_most_0_03']:.0%}", f"{x['brier_median']:.3f}"]
+                    for r in runs
+                ],
+            )
+        )  # fmt: skip
     seconds = time.perf_counter() - t0
     path = C.write_json(
         "linking",
@@ -183,6 +251,7 @@ def main() -> None:
                 "exam_items": EXAM_ITEMS,
                 "pass_mark": PASS_MARK,
                 "pack_prior": [PACK_PRIOR.mean, PACK_PRIOR.sd],
+                "replications": opts.replications,
             },
             "runs": runs,
             "seconds": round(seconds, 1),
