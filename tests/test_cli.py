@@ -40,6 +40,35 @@ def test_every_command_has_help(path: list[str]) -> None:
     result = runner.invoke(app, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
+    assert "<bool>" not in result.output  # a flag takes no value
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["bogus"], "error: No such command 'bogus'. See 'examprep --help'."),
+        (["exam", "bogus"], "error: No such command 'bogus'. See 'examprep exam --help'."),
+        (["search"], "error: Missing argument 'query'. See 'examprep search --help'."),
+    ],
+)
+def test_a_usage_mistake_is_one_line(
+    args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from examprep.cli import run
+
+    assert run(args) == 2
+    captured = capsys.readouterr()
+    assert captured.err == expected + "\n"
+    assert captured.out == ""
+
+
+def test_piped_output_is_not_wrapped_mid_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    from examprep.cli import run
+
+    name = "a-plot-file-with-a-long-descriptive-name-for-the-weekly-report-" * 2 + ".txt"
+    assert run(["readiness", "--plot", name]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [f"error: --plot wants a .png or .svg file, not {name}"]
 
 
 def test_command_list_is_complete() -> None:
@@ -224,3 +253,13 @@ def test_malformed_pack_setting_is_a_clear_error(
     result = runner.invoke(app, [])
     assert result.exit_code == 2
     assert "pack.yaml:" in result.output and "malformed YAML" in result.output
+
+
+def test_adaptive_questions_do_not_claim_a_length() -> None:
+    # The placement test picks each question after the last answer: "Question 3/3" was wrong.
+    # Alternate single and "Choose two" replies (each with no confidence given): a rejected
+    # reply is asked again.
+    result = runner.invoke(app, ["diagnose"], input="A\n\nA,B\n\n" * 6 + "q\n")
+    assert result.exit_code == 0, result.output
+    assert "Question 3 · " in result.output
+    assert "Question 3/3" not in result.output and "answered 2/3" not in result.output

@@ -127,9 +127,7 @@ def test_missed_questions_become_reviews(ctx: Context, clock: Clock) -> None:
         services.grade(ctx, "card:nope", "good")
 
 
-def test_flashcards_are_offered_new_then_scheduled(
-    settings: Settings, clock: Clock, tmp_path: Path
-) -> None:
+def pack_with_cards(tmp_path: Path, n: int = 4) -> Path:
     pack = tmp_path / "pack"
     shutil.copytree(MINI_PACK, pack)
     (pack / "cards").mkdir()
@@ -138,11 +136,38 @@ def test_flashcards_are_offered_new_then_scheduled(
         + "".join(
             f"  - id: c-{i}\n    covers: [S{1 + i % 2}.1.a]\n    front: Front {i}?\n"
             f"    back: Back {i}.\n    source: https://docs.example.org/c{i}\n"
-            for i in range(4)
+            for i in range(n)
         )
     )
+    return pack
+
+
+def test_missed_questions_leave_room_for_new_flashcards(
+    settings: Settings, clock: Clock, tmp_path: Path
+) -> None:
+    # After a weak mock exam the missed questions alone would fill a session; new material must
+    # keep coming before the exam, so a third of the room stays for new flashcards.
     ctx = services.open_context(
-        Settings(**{**settings.model_dump(), "pack_path": pack}), clock=clock
+        Settings(**{**settings.model_dump(), "pack_path": pack_with_cards(tmp_path)}),
+        clock=clock,
+    )
+    try:
+        practise(ctx, clock, right=0, wrong=6)
+        due = services.due_reviews(ctx, limit=6, new_cards=3)
+        assert [c.kind for c in due] == ["question"] * 4 + ["card"] * 2
+        assert all(c.new for c in due[4:])
+        # With few reviews due, new cards fill up to their own limit as before.
+        assert sum(c.new for c in services.due_reviews(ctx, limit=30, new_cards=3)) == 3
+    finally:
+        ctx.close()
+
+
+def test_flashcards_are_offered_new_then_scheduled(
+    settings: Settings, clock: Clock, tmp_path: Path
+) -> None:
+    ctx = services.open_context(
+        Settings(**{**settings.model_dump(), "pack_path": pack_with_cards(tmp_path)}),
+        clock=clock,
     )
     try:
         due = services.due_reviews(ctx, new_cards=3)

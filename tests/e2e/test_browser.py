@@ -207,3 +207,31 @@ def test_the_advisor_walks_to_a_recommendation(page: Page, bundled_server: LiveS
     page.get_by_role("link", name="change").first.click()  # back to the first question
     expect(page.locator("#ask")).to_be_visible()
     expect(page.locator("ol.path > li")).to_have_count(0)
+
+
+def test_practice_answers_and_moves_on_without_a_page_load(
+    page: Page, mini_server: LiveServer
+) -> None:
+    # The answer is checked and the next question shown in place (keys.js, data-inplace): the
+    # page's own JavaScript state survives, the address follows, and Back still works.
+    page.goto(f"{mini_server.url}practice")
+    page.fill("#count", "2")
+    page.get_by_role("button", name="Start practising").click()
+    expect(page.locator("main h1")).to_have_text("Question 1 of 2")
+    page.evaluate("window.samePage = true")
+    form = page.locator("form[data-autosave]")
+    want = int(form.get_attribute("data-autosave") or "1")
+    for i in range(want):
+        page.locator("input[name=choice]").nth(i).check()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.locator(".explained")).to_be_visible()
+    assert page.evaluate("window.samePage") is True
+    expect(page).to_have_url(re.compile(r"/practice/\d+/questions/1$"))
+    expect(page.locator("main h1")).to_be_focused()
+    page.get_by_role("link", name="Next question").click()
+    expect(page.locator("main h1")).to_have_text("Question 2 of 2")
+    assert page.evaluate("window.samePage") is True
+    expect(page).to_have_url(re.compile(r"/practice/\d+/questions/2$"))
+    page.go_back()
+    expect(page.locator(".explained")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/practice/\d+/questions/1$"))

@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import sys
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run the command line on `args` (default: sys.argv) and return its exit code.
+
+    A usage mistake (an unknown command or option, a missing argument) is one line on stderr
+    that names the command to ask for help, instead of a boxed usage block; exit code 2.
+    """
+    import typer
+
+    from examprep.cli.app import app
+
+    try:
+        code = app(args=args, prog_name="examprep", standalone_mode=False)
+    except typer.Abort:
+        sys.stderr.write("Aborted.\n")
+        return 1
+    except typer.TyperException as exc:  # Typer's (vendored Click's) usage and file errors
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None and type(exc).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(ctx.get_help() + "\n")
+            return 0
+        where = f" See '{ctx.command_path} --help'." if ctx is not None else ""
+        sys.stderr.write(f"error: {exc.format_message().rstrip('.')}.{where}\n")
+        return exc.exit_code
+    return code if isinstance(code, int) else 0
+
 
 def main() -> None:
     """Console-script entry point."""
-    from examprep.cli.app import app
-
-    app()
+    sys.exit(run())

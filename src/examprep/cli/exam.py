@@ -85,10 +85,14 @@ def answer(
     attempt: Annotated[int, typer.Argument(help="Attempt id.")],
     position: Annotated[int, typer.Argument(help="Question number (1-based).")],
     choices: Annotated[str, typer.Argument(help="Option letters as shown, e.g. B or A,C.")],
+    confidence: Annotated[
+        str | None,
+        typer.Option("--confidence", help="How sure you are: sure, unsure or guess."),
+    ] = None,
 ) -> None:
     """Answer (or change the answer to) one question."""
     with context() as ctx:
-        services.answer(ctx, attempt, position, choices)
+        services.answer(ctx, attempt, position, choices, confidence)
     console().print(f"saved: question {position} -> {choices.upper()}")
 
 

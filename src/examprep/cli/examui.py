@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from examprep import services
-from examprep.cli.output import console
+from examprep.cli.output import ask_confidence, console
 from examprep.cli.screens import clock, print_screen, question_screen, result_screen, review_screen
 from examprep.errors import ExamprepError
 from examprep.services.views import AttemptView
@@ -108,6 +108,7 @@ def run_exam(
     )
     attempt = view.attempt
     position = _first_unanswered(view)
+    rate = services.get_config(ctx).asks_confidence("exam")
     services.visit(ctx, attempt, position)
     try:
         while True:
@@ -119,7 +120,7 @@ def run_exam(
             out.print(HELP)
             with deadline_alarm(remaining):
                 command = out.input("> ").strip()
-            moved = _handle(ctx, out, view, position, command)
+            moved = _handle(ctx, out, view, position, command, rate)
             if moved == 0:
                 break
             if moved != position:
@@ -143,7 +144,9 @@ def run_exam(
     out.print(f"Walk through every question: [bold]examprep review {attempt}[/]")
 
 
-def _handle(ctx: Context, out: Console, view: AttemptView, position: int, command: str) -> int:
+def _handle(
+    ctx: Context, out: Console, view: AttemptView, position: int, command: str, rate: bool
+) -> int:
     """Carry out one command; return the next position, or 0 to submit."""
     last = len(view.questions)
     word = command.lower()
@@ -180,7 +183,7 @@ def _handle(ctx: Context, out: Console, view: AttemptView, position: int, comman
         out.input("Enter to go back ")
         return position
     try:
-        services.answer(ctx, view.attempt, position, command)
+        services.answer(ctx, view.attempt, position, command, ask_confidence(out) if rate else None)
     except Exception as exc:  # an invalid choice: say why and stay on the question
         if not isinstance(exc, ExamprepError):
             raise

@@ -13,6 +13,7 @@ from examprep.cli.output import console, context, handles_errors, print_json
 from examprep.cli.plot import check_plot_path, plot_readiness
 
 if TYPE_CHECKING:
+    from examprep.engine.metacognition import Metacognition
     from examprep.services.readiness import ReadinessReport
 
 
@@ -72,6 +73,52 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
             for t in report.study_next
         ],
     }
+
+
+def metacognition_json(m: Metacognition) -> dict[str, Any]:
+    return {
+        "rated": m.rated,
+        "unrated": m.unrated,
+        "levels": {
+            s.level: {
+                "answers": s.answers,
+                "correct": s.correct,
+                "accuracy": None if s.accuracy is None else round(s.accuracy, 4),
+            }
+            for s in m.levels
+        },
+        "weeks": [
+            {
+                "start": w.start.isoformat(),
+                **{n: [s.answers, s.correct] for n, s in w.levels.items()},
+            }
+            for w in m.periods
+        ],
+        "sure_but_wrong": m.sure_but_wrong,
+        "reading": m.reading,
+    }
+
+
+def render_metacognition(m: Metacognition) -> None:
+    """How well you know what you know: accuracy by the confidence you gave."""
+    out = console()
+    if not m.rated:
+        out.print(
+            "[dim]How sure you are: say it with your answers in practice (1 sure, 2 unsure, "
+            "3 guess) and this shows whether your feeling of being ready can be trusted.[/]"
+        )
+        return
+    table = Table("when you were", "answers", "right", title="How well you know what you know")
+    for s in m.levels:
+        right = "—" if s.accuracy is None else f"{s.accuracy:.0%}"
+        table.add_row(s.level, str(s.answers), right)
+    out.print(table)
+    out.print(m.reading or f"{m.rated} rated answers so far; the picture needs 10.")
+    if m.sure_but_wrong:
+        out.print(
+            f"Sure but wrong: {len(m.sure_but_wrong)} question(s), the most recent "
+            f"{', '.join(m.sure_but_wrong[:3])}; see them with `examprep practice --missed`."
+        )
 
 
 def withheld_lines(reason: str) -> list[str]:
@@ -139,12 +186,14 @@ def readiness(
         check_plot_path(plot)
     with context() as ctx:
         report = services.readiness_report(ctx)
+        sureness = services.metacognition(ctx)
     if plot is not None:
         plot_readiness(report, plot)
     if as_json:
-        print_json(readiness_json(report))
+        print_json({**readiness_json(report), "metacognition": metacognition_json(sureness)})
     else:
         render_readiness(report)
+        render_metacognition(sureness)
         if plot is not None:
             console().print(f"chart written to {plot}")
 

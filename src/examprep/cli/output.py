@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from examprep import services
+from examprep.engine.metacognition import parse_confidence
 from examprep.errors import ExamprepError
 
 if TYPE_CHECKING:
@@ -26,11 +27,34 @@ USAGE_ERROR = 2
 
 
 def console() -> Console:
-    return Console(highlight=False)
+    """Standard output. Piped or redirected, lines are not wrapped at 80 columns mid-sentence."""
+    return _console(stderr=False)
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return _console(stderr=True)
+
+
+def _console(stderr: bool) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    soft_wrap = not stream.isatty()
+    return Console(stderr=stderr, highlight=False, soft_wrap=soft_wrap)
+
+
+CONFIDENCE_PROMPT = "How sure? 1 sure, 2 unsure, 3 guess, Enter to skip: "
+
+
+def ask_confidence(out: Console) -> str | None:
+    """How sure the learner is of the answer they are giving (one key); None when skipped."""
+    while True:
+        try:
+            reply = out.input(CONFIDENCE_PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            return None
+        try:
+            return parse_confidence(reply)
+        except ValueError as exc:
+            out.print(f"[red]{exc}[/]")
 
 
 def print_json(data: Any) -> None:

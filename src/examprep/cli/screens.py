@@ -23,12 +23,18 @@ def question_screen(view: AttemptView, question: QuestionView, remaining: float 
     flagged = " [yellow]⚑ flagged[/]" if question.position in view.flags else ""
     # Drills are generated from fact tables, not authored: say so (see content/drills.py).
     drill = " · [magenta]generated drill[/]" if question.id.startswith("drill:") else ""
-    head = Text.from_markup(
-        f"[bold]Question {question.position}/{len(view.questions)}[/]{drill} · "
-        f"{question.section} · "
-        f"{clock(remaining)} · answered {answered}/{len(view.questions)} · "
-        f"flagged {len(view.flags)}{flagged}"
-    )
+    if view.mode in ("diagnostic", "study"):
+        # Adaptive: the next question is chosen after each answer, so the length is not known.
+        head = Text.from_markup(
+            f"[bold]Question {question.position}[/] · {question.section} · adaptive"
+        )
+    else:
+        head = Text.from_markup(
+            f"[bold]Question {question.position}/{len(view.questions)}[/]{drill} · "
+            f"{question.section} · "
+            f"{clock(remaining)} · answered {answered}/{len(view.questions)} · "
+            f"flagged {len(view.flags)}{flagged}"
+        )
     body = Text(question.stem)
     if question.kind == "multi" and "choose" not in question.stem.lower():
         body.append(f"\n(Choose {question.choose}.)", style="bold")

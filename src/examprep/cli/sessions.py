@@ -12,7 +12,7 @@ from rich.text import Text
 
 from examprep import services
 from examprep.cli.model import render_readiness, withheld_lines
-from examprep.cli.output import console, context, handles_errors
+from examprep.cli.output import ask_confidence, console, context, handles_errors
 from examprep.cli.screens import feedback_screen, question_screen
 from examprep.errors import ExamprepError
 
@@ -93,6 +93,7 @@ def ask_adaptive(
 ) -> int:
     """Ask adaptive questions until the session says stop, time runs out or the learner quits."""
     asked = 0
+    rate = services.get_config(ctx).asks_confidence("study")
     while deadline is None or time.monotonic() < deadline:
         step = services.next_question(ctx, attempt)
         if step.question is None:
@@ -104,8 +105,9 @@ def ask_adaptive(
             reply = _ask(out, "Answer (letters), q to stop: ")
             if reply is None or reply.lower() == "q":
                 return asked
+            sureness = ask_confidence(out) if rate else None
             try:
-                services.answer(ctx, attempt, step.question.position, reply)
+                services.answer(ctx, attempt, step.question.position, reply, sureness)
                 break
             except ExamprepError as exc:
                 out.print(f"[red]{exc}[/]")

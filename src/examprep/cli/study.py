@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from examprep import services
-from examprep.cli.output import console, context, handles_errors, print_json
+from examprep.cli.output import ask_confidence, console, context, handles_errors, print_json
 from examprep.cli.screens import (
     feedback_screen,
     history_table,
@@ -65,6 +65,7 @@ def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None)
     """Ask the filtered questions one by one, with the explained feedback after each answer."""
     view = services.start_practice(ctx, filters, seed=seed)
     out = console()
+    rate = services.get_config(ctx).asks_confidence("practice")
     for question in view.questions:
         while True:
             current = services.get_attempt(ctx, view.attempt)
@@ -75,8 +76,9 @@ def run_practice(ctx: Context, filters: PracticeFilter, seed: int | None = None)
                 reply = "q"
             if reply.lower() in {"q", "s"}:
                 break
+            sureness = ask_confidence(out) if rate else None
             try:
-                services.answer(ctx, view.attempt, question.position, reply)
+                services.answer(ctx, view.attempt, question.position, reply, sureness)
             except Exception as exc:
                 if not isinstance(exc, ExamprepError):
                     raise

@@ -47,6 +47,7 @@ class Answer:
     at: dt.datetime
     revision: int = 1
     choice: tuple[int, ...] = ()
+    confidence: str | None = None  # sure | unsure | guess, when the learner said
 
 
 def final_answers(

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         question_page,
         table_page,
     )
+    from examprep.services.metacognition import metacognition
     from examprep.services.names import NameView, find_names
     from examprep.services.notes import NoteView, SectionContents, find_notes, notes_contents
     from examprep.services.outcomes import ReportedOutcome, my_outcomes, record_outcome
@@ -157,6 +158,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "ReadinessReport": ("readiness", "ReadinessReport"),
     "StudyTip": ("readiness", "StudyTip"),
     "readiness_report": ("readiness", "readiness_report"),
+    "metacognition": ("metacognition", "metacognition"),
     "history": ("results", "history"),
     "latest_finished": ("results", "latest_finished"),
     "result": ("results", "result"),
@@ -247,6 +249,7 @@ __all__ = [
     "learner_result",
     "list_users",
     "load_pack_for",
+    "metacognition",
     "my_outcomes",
     "next_question",
     "notes_contents",

@@ -94,12 +94,15 @@ def due_reviews(
     states = {r.card_id: (r.state, r.due) for r in rows}
     priority = {cid: _weight(pack, _bullet_of(pack, cid)) for cid in states}
     due = [c for c in srs.due_cards(states, now, exam_date, priority) if _bullet_of(pack, c)]
-    views = [_view(pack, c, new=False) for c in due[:limit]]
     seen = set(states)
     fresh = sorted(
         (c for c in pack.cards if f"card:{c.id}" not in seen),
         key=lambda c: (-_weight(pack, c.covers[0]), c.id),
     )
+    # Reviews first, but a third of the room stays for new cards while any are left: after a
+    # weak mock exam, missed questions alone would otherwise crowd out new material for days.
+    reserved = min(len(fresh), new_cards, limit // 3)
+    views = [_view(pack, c, new=False) for c in due[: limit - reserved]]
     room = max(0, min(new_cards, limit - len(views)))
     views += [_view(pack, f"card:{c.id}", new=True) for c in fresh[:room]]
     return views

@@ -50,6 +50,7 @@ def final_answers(
                 at=row.answered_at,
                 revision=row.revision or 1,
                 choice=tuple(int(i) for i in row.choice or ()),
+                confidence=row.confidence,
             ),
             Sitting(attempt.id, attempt.mode, attempt.finished_at, attempt.deadline),
         )

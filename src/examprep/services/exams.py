@@ -23,12 +23,13 @@ from examprep.engine.exam import (
     to_authored,
     to_shown,
 )
+from examprep.engine.metacognition import parse_confidence
 from examprep.errors import Conflict, Forbidden, InvalidInput, NotFound
 from examprep.services.calibration import record_elo_steps
 from examprep.services.cards import add_missed_questions
 from examprep.services.context import Context
 from examprep.services.evidence import final_answers
-from examprep.services.learners import learner_id
+from examprep.services.learners import confidence_asked, learner_id
 from examprep.services.views import AttemptView, OptionView, QuestionView
 from examprep.store.attempts import (
     append_event,
@@ -150,6 +151,9 @@ def view_of(pack: Pack, session: Session, attempt: AttemptRow, now: dt.datetime)
         answers=answers,
         flags=state.flags,
         remaining_seconds=remaining,
+        asks_confidence=confidence_asked(
+            get_setting(session, attempt.learner_id, "confidence"), attempt.mode
+        ),
     )
 
 
@@ -267,20 +271,29 @@ def _elapsed_ms(session: Session, attempt: AttemptRow, now: dt.datetime) -> int:
     return max(0, int((now - since).total_seconds() * 1000))
 
 
-def answer(ctx: Context, attempt_id: int, position: int, choices: str) -> bool:
+def answer(
+    ctx: Context, attempt_id: int, position: int, choices: str, confidence: str | None = None
+) -> bool:
     """Record an answer (shown letters, e.g. "B" or "A,C"); return whether it is correct.
 
-    The answer is written in its own transaction before this returns. Exams do not reveal the
-    result to the learner until submission; the return value is for practice and tests.
+    `confidence` is how sure the learner said they were (sure, unsure, guess, or s/u/g); it is
+    kept with the answer and never changes the score. The answer is written in its own
+    transaction before this returns. Exams do not reveal the result to the learner until
+    submission; the return value is for practice and tests.
     """
     now = ctx.now()
     with ctx.transaction() as session:
         attempt = owned_attempt(ctx, session, attempt_id, lock=True)
-        return _answer(ctx, session, attempt, position, choices, now)
+        return _answer(ctx, session, attempt, position, choices, now, confidence)
 
 
 def answer_and_show(
-    ctx: Context, attempt_id: int, position: int, choices: str, mode: str = "exam"
+    ctx: Context,
+    attempt_id: int,
+    position: int,
+    choices: str,
+    mode: str = "exam",
+    confidence: str | None = None,
 ) -> AttemptView:
     """Record an answer to an attempt of `mode` and return the attempt after it, in one
     transaction (the web's answer path: one lock, one write, no second read of the attempt).
@@ -289,7 +302,7 @@ def answer_and_show(
     with ctx.transaction() as session:
         attempt = owned_attempt(ctx, session, attempt_id, lock=True)
         _expect_mode(attempt, mode)
-        _answer(ctx, session, attempt, position, choices, now)
+        _answer(ctx, session, attempt, position, choices, now, confidence)
         return view_of(ctx.pack, session, attempt, now)
 
 
@@ -338,12 +351,14 @@ def _answer(
     position: int,
     choices: str,
     now: dt.datetime,
+    confidence: str | None = None,
 ) -> bool:
     _writable(attempt, now)
     form_item = _position(attempt, position)
     question = ctx.pack.question(form_item.item_id)
     try:
         shown = parse_choice(choices, len(question.options))
+        sureness = parse_confidence(confidence)
     except ValueError as exc:
         raise InvalidInput(f"question {position}: {exc}") from None
     if len(shown) != question.choose:
@@ -364,6 +379,7 @@ def _answer(
         correct=right,
         elapsed_ms=_elapsed_ms(session, attempt, now),
         revision=question.revision,
+        confidence=sureness,
     )
     if attempt.mode != "exam":  # exams update the model once, with the final answers
         learn_from(session, ctx, attempt.learner_id, [(question.id, right)], now)

@@ -1,4 +1,4 @@
-"""Per-learner settings: exam date and pass-mark override."""
+"""Per-learner settings: exam date, pass-mark override, and when to ask for confidence."""
 
 from __future__ import annotations
 
@@ -13,7 +13,16 @@ from examprep.store.learners import get_or_create_learner, get_setting, put_sett
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-KEYS = ("exam-date", "pass-mark")
+KEYS = ("exam-date", "pass-mark", "confidence")
+# When to ask how sure an answer is: in practice, study and placement sessions (the default),
+# in mock exams too, or never.
+CONFIDENCE_ASKED = ("practice", "always", "off")
+
+
+def confidence_asked(setting: object, mode: str) -> bool:
+    """Whether the stored confidence setting asks "how sure?" in a session of `mode`."""
+    when = setting if setting in CONFIDENCE_ASKED else "practice"
+    return when == "always" or (when == "practice" and mode != "exam")
 
 
 def learner_id(ctx: Context, session: Session) -> int:
@@ -28,6 +37,11 @@ class LearnerConfig:
     pass_mark: float
     pass_mark_is_default: bool
     pass_mark_note: str
+    confidence: str = "practice"  # one of CONFIDENCE_ASKED
+
+    def asks_confidence(self, mode: str) -> bool:
+        """Whether an answer in a session of `mode` comes with a "how sure?" question."""
+        return confidence_asked(self.confidence, mode)
 
     def days_to_exam(self, today: dt.date) -> int | None:
         return None if self.exam_date is None else (self.exam_date - today).days
@@ -63,6 +77,7 @@ def get_config(ctx: Context) -> LearnerConfig:
         lid = learner_id(ctx, session)
         exam_date = get_setting(session, lid, "exam_date")
         pass_mark = get_setting(session, lid, "pass_mark")
+        confidence = get_setting(session, lid, "confidence")
     return LearnerConfig(
         learner=ctx.learner,
         exam_date=dt.date.fromisoformat(exam_date) if isinstance(exam_date, str) else None,
@@ -71,21 +86,28 @@ def get_config(ctx: Context) -> LearnerConfig:
         else ctx.pack.meta.pass_mark,
         pass_mark_is_default=not isinstance(pass_mark, int | float),
         pass_mark_note=ctx.pack.meta.pass_mark_note,
+        confidence=confidence if confidence in CONFIDENCE_ASKED else "practice",
     )
 
 
 def set_config(ctx: Context, key: str, value: str | None) -> LearnerConfig:
-    """Set (or with value None, clear) one setting: exam-date or pass-mark."""
+    """Set (or with value None, clear) one setting: exam-date, pass-mark or confidence."""
     if key not in KEYS:
         raise InvalidInput(f"unknown setting {key!r} (settings: {', '.join(KEYS)})")
     now = ctx.now()
     stored: object = None
     if value is not None:
-        stored = (
-            parse_exam_date(value, now.date()).isoformat()
-            if key == "exam-date"
-            else parse_pass_mark(value)
-        )
+        if key == "exam-date":
+            stored = parse_exam_date(value, now.date()).isoformat()
+        elif key == "pass-mark":
+            stored = parse_pass_mark(value)
+        elif value.strip().lower() in CONFIDENCE_ASKED:
+            stored = value.strip().lower()
+        else:
+            raise InvalidInput(
+                f"confidence {value!r} must be one of {', '.join(CONFIDENCE_ASKED)} "
+                "(when to ask how sure you are of an answer)"
+            )
     with ctx.transaction() as session:
         lid = learner_id(ctx, session)
         put_setting(session, lid, key.replace("-", "_"), stored, now)

@@ -37,7 +37,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 FORMAT = "examprep-progress"
-VERSION = 3  # 2 added `revision` to answer events (1: read as revision 1); 3 added `outcomes`
+# 2 added `revision` to answer events (version 1 files are read as revision 1); 3 added
+# `confidence` to answer events (older files have none: answers given without one); 4 added
+# `outcomes` (reported exam results; older files have none).
+VERSION = 4
 
 Uid = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -68,6 +71,7 @@ class EventData(_Model):
     elapsed_ms: int | None
     at: AwareDatetime
     revision: Annotated[int, Field(ge=1)] | None = None  # the item revision answered (v2)
+    confidence: Literal["sure", "unsure", "guess"] | None = None  # how sure, if said (v3)
 
 
 class AttemptData(_Model):
@@ -108,10 +112,11 @@ class OutcomeData(_Model):
 
 
 class ProgressFile(_Model):
-    """Versions 1 to 3 of the progress file (2 adds `revision` to answer events, 3 `outcomes`)."""
+    """Versions 1-4 of the progress file (2 adds `revision`, 3 `confidence` to events, 4
+    `outcomes`)."""
 
     format: Literal["examprep-progress"]
-    version: Literal[1, 2, 3]
+    version: Literal[1, 2, 3, 4]
     learner: LearnerData
     settings: list[SettingData]
     attempts: list[AttemptData]
@@ -150,7 +155,8 @@ def _attempts(session: Session, lid: int) -> list[AttemptData]:
             EventData(uid=e.uid, position=e.position, item_id=e.item_id, event=e.event,
                       choice=e.choice, correct=e.correct, elapsed_ms=e.elapsed_ms,
                       at=e.answered_at,
-                      revision=(e.revision or 1) if e.event == "answer" else e.revision)
+                      revision=(e.revision or 1) if e.event == "answer" else e.revision,
+                      confidence=e.confidence)
         )  # fmt: skip
     return [
         AttemptData(uid=a.uid, pack_id=a.pack_id, mode=a.mode, seed=a.seed, form=a.form,

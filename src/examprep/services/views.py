@@ -49,6 +49,7 @@ class AttemptView:
     answers: dict[int, str] = field(default_factory=dict)  # position -> shown letters "A,C"
     flags: frozenset[int] = frozenset()
     remaining_seconds: float | None = None
+    asks_confidence: bool = False  # the learner's setting asks "how sure?" in this mode
 
     @property
     def unanswered(self) -> list[int]:
@@ -66,6 +67,7 @@ class AttemptView:
             else round(self.remaining_seconds),
             "answers": {str(p): a for p, a in sorted(self.answers.items())},
             "flags": sorted(self.flags),
+            "asks_confidence": self.asks_confidence,
             "questions": [q.to_json() for q in self.questions],
         }
 

@@ -93,6 +93,7 @@ def append_event(
     correct: bool | None = None,
     elapsed_ms: int | None = None,
     revision: int | None = None,
+    confidence: str | None = None,
 ) -> ResponseRow:
     """Record one event (answer, flag, unflag, visit). Rows are never updated or deleted."""
     row = ResponseRow(
@@ -107,6 +108,7 @@ def append_event(
         elapsed_ms=elapsed_ms,
         answered_at=at,
         revision=revision,
+        confidence=confidence,
     )
     session.add(row)
     session.flush()

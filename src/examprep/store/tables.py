@@ -106,6 +106,8 @@ class ResponseRow(Base):
     answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # The item's revision when answered; rows written before revisions existed hold NULL = 1.
     revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # sure | unsure | guess, when the learner said how sure they were (answers only)
+    confidence: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class CardStateRow(Base):

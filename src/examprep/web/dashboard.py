@@ -15,6 +15,7 @@ from examprep.services import (
     expired_exams,
     get_config,
     history,
+    metacognition,
     readiness_report,
     resumable_exam,
 )
@@ -22,6 +23,7 @@ from examprep.web.chart import LineChart, pass_chart
 from examprep.web.pages import AttemptLink, Ctx, PassMark, attempt_links, pass_mark, render
 
 if TYPE_CHECKING:
+    from examprep.engine.metacognition import Metacognition
     from examprep.services import StudyTip
 
 router = APIRouter()
@@ -62,6 +64,7 @@ class DashboardPage:
     recent: list[AttemptLink]
     open_exam: int | None
     expired_exams: list[int]
+    metacognition: Metacognition
     assumes: str = ""  # what P(pass) assumes about the real exam, in one line
 
 
@@ -94,6 +97,7 @@ def dashboard_page(ctx: Context) -> DashboardPage:
         recent=attempt_links(list(reversed(history(ctx)))[:RECENT]),
         open_exam=resumable.attempt if resumable else None,
         expired_exams=expired_exams(ctx),
+        metacognition=metacognition(ctx),
         assumes=now.assumes,
     )
 

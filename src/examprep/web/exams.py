@@ -86,6 +86,7 @@ class QuestionPage:
     flag_action: str
     review_href: str
     error: str | None = None
+    rate: bool = False  # ask how sure the learner is (their confidence setting)
 
     @property
     def input_type(self) -> str:
@@ -149,6 +150,7 @@ def question_page(view: AttemptView, position: int, error: str | None = None) ->
         flag_action=f"{question_href(view.attempt, position)}/flag",
         review_href=f"/exams/{view.attempt}/review",
         error=error,
+        rate=view.asks_confidence,
     )
 
 
@@ -235,6 +237,7 @@ def save_answer(
     position: Position,
     choice: Annotated[list[str] | None, Form()] = None,
     then: Annotated[Literal["stay", "next", "prev", "review"], Form()] = "stay",
+    confidence: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Save the answer the moment it is given, then go where the learner asked.
 
@@ -248,7 +251,9 @@ def save_answer(
         page = question_page(view, position)  # 404 for a position outside the form
         return see_other(_after_answer(attempt, position, page.total, then))
     try:
-        view = services.answer_and_show(ctx, attempt, position, ",".join(choice))
+        view = services.answer_and_show(
+            ctx, attempt, position, ",".join(choice), confidence=confidence
+        )
     except InvalidInput as exc:
         view = exam_view(ctx, attempt)
         if view.status != "open":

@@ -54,6 +54,7 @@ class PracticeQuestionPage:
     error: str | None = None
     input_type: str = "radio"
     chosen: frozenset[str] = frozenset()
+    rate: bool = False  # ask how sure the learner is (their confidence setting)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def question_page(
         action=practice_href(view.attempt, position),
         error=error,
         input_type="radio" if question.choose == 1 else "checkbox",
+        rate=view.asks_confidence,
     )
 
 
@@ -191,6 +193,7 @@ def save_answer(
     attempt: AttemptId,
     position: Position,
     choice: Annotated[list[str] | None, Form()] = None,
+    confidence: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Save the answer; the same address then shows the feedback."""
     view = practice_view(ctx, attempt)
@@ -201,7 +204,7 @@ def save_answer(
     try:
         if not choice:
             raise InvalidInput(f"question {position}: choose an answer first")
-        answer(ctx, attempt, position, ",".join(choice))
+        answer(ctx, attempt, position, ",".join(choice), confidence)
     except InvalidInput as exc:
         page = question_page(view, position, error=str(exc))
         return render(request, "practice_question.html", page, "Practice", 400)

@@ -34,6 +34,7 @@ class ConfigPage:
     outcomes: list[ReportedOutcome]
     sections: list[str]
     today: str
+    confidence: str = "practice"
     saved: bool = False
     error: str | None = None
     recorded: bool = False
@@ -59,6 +60,7 @@ def config_page(
         outcomes=my_outcomes(ctx),
         sections=[s.id for s in ctx.pack.sections],
         today=ctx.now().date().isoformat(),
+        confidence=config.confidence,
         saved=saved,
         error=error,
         recorded=recorded,
@@ -84,10 +86,12 @@ def save_config(
     ctx: Ctx,
     exam_date: Annotated[str, Form(max_length=40)] = "",
     pass_mark: Annotated[str, Form(max_length=40)] = "",
+    confidence: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    """Save both settings; an empty field clears that setting (the pack's default returns)."""
+    """Save the settings; an empty field clears that setting (the pack's default returns)."""
     errors = []
-    for key, value in (("exam-date", exam_date), ("pass-mark", pass_mark)):
+    fields = (("exam-date", exam_date), ("pass-mark", pass_mark), ("confidence", confidence))
+    for key, value in fields:
         try:
             set_config(ctx, key, value.strip() or None)
         except InvalidInput as exc:

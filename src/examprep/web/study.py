@@ -46,6 +46,7 @@ class AdaptiveQuestionPage:
     finish_action: str
     error: str | None = None
     chosen: frozenset[str] = frozenset()
+    rate: bool = False  # ask how sure the learner is (their confidence setting)
 
     @property
     def input_type(self) -> str:
@@ -170,6 +171,7 @@ def question_page(
         action=f"{_base(view.attempt)}/questions/{position}",
         finish_action=f"{_base(view.attempt)}/finish",
         error=error,
+        rate=view.asks_confidence,
     )
 
 
@@ -180,6 +182,7 @@ def save_answer(
     attempt: AttemptId,
     position: Position,
     choice: Annotated[list[str] | None, Form()] = None,
+    confidence: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Save the answer; a study session shows feedback, a placement test asks the next one."""
     view = adaptive_view(ctx, attempt)
@@ -190,7 +193,7 @@ def save_answer(
     try:
         if not choice:
             raise InvalidInput(f"question {position}: choose an answer first")
-        answer(ctx, attempt, position, ",".join(choice))
+        answer(ctx, attempt, position, ",".join(choice), confidence)
     except InvalidInput as exc:
         page = question_page(view, position, error=str(exc))
         return render(request, "study_question.html", page, MODES[view.mode], 400)

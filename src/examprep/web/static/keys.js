@@ -1,4 +1,5 @@
-// examprep: the exam countdown and keyboard shortcuts. Every page works without this file.
+// examprep: the exam countdown, keyboard shortcuts, and answers checked without a page load.
+// Every page works without this file.
 (function () {
   "use strict";
 
@@ -63,11 +64,57 @@
     if (reveal && reveal.open && /^[1-4]$/.test(key)) { click('.grades [data-shortcut="' + key + '"]'); event.preventDefault(); }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll(".timer[data-deadline]").forEach(countdown);
-    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+  // A form or link marked data-inplace (a practice or study answer, "next question") fetches
+  // the page the server answers with and shows its <main> in place of this one: the same page
+  // a normal submission shows, without a navigation. On any failure the browser does a
+  // normal submission or load instead.
+  function show(response) {
+    return response.text().then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var next = doc.querySelector("main"), here = document.querySelector("main");
+      if (!response.ok && response.status !== 400 || !next || !here) throw new Error("no page");
+      here.replaceWith(next);
+      document.title = doc.title;
+      if (response.url !== window.location.href) window.history.pushState(null, "", response.url);
+      wire(next);
+      window.scrollTo(0, 0);
+      var heading = next.querySelector("h1");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus({ preventScroll: true }); }
+    });
+  }
+
+  function inplaceSubmit(event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-inplace") || form.dataset.sending) return;
+    event.preventDefault();
+    form.dataset.sending = "1";
+    var body = new FormData(form, event.submitter || undefined);
+    fetch(form.action, { method: "POST", body: new URLSearchParams(body), credentials: "same-origin" })
+      .then(show)
+      .catch(function () { delete form.dataset.sending; form.removeAttribute("data-inplace"); form.requestSubmit(event.submitter || undefined); });
+  }
+
+  function inplaceLink(event) {
+    var link = event.target.closest && event.target.closest("a[data-inplace]");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    fetch(link.href, { credentials: "same-origin" }).then(show)
+      .catch(function () { window.location.assign(link.href); });
+  }
+
+  function wire(root) {
+    root.querySelectorAll(".timer[data-deadline]").forEach(countdown);
+    root.querySelectorAll("form[data-autosave]").forEach(function (form) {
       form.addEventListener("change", function () { autosave(form); });
     });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    wire(document);
     document.addEventListener("keydown", onKey);
+    document.addEventListener("submit", inplaceSubmit);
+    document.addEventListener("click", inplaceLink);
+    // Back and forward after an in-place step: load the page the address names.
+    window.addEventListener("popstate", function () { window.location.reload(); });
   });
 })();

@@ -1,7 +1,7 @@
 """outcomes: real exam results learners report, and the bank-to-exam offset fitted from them
 
-Revision ID: 0004_outcomes
-Revises: 0003_security
+Revision ID: 0005_outcomes
+Revises: 0004_confidence
 Create Date: 2026-12-06 14:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_outcomes"
-down_revision = "0003_security"
+revision = "0005_outcomes"
+down_revision = "0004_confidence"
 branch_labels = None
 depends_on = None
 
