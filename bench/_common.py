@@ -344,9 +344,16 @@ def ci(point: float, lo: float, hi: float, digits: int = 3) -> str:
 
 
 def synthetic_pack(
-    items: Items, sections: Sequence[str], weights: Sequence[float], pass_mark: float = 0.7
+    items: Items,
+    sections: Sequence[str],
+    weights: Sequence[float],
+    pass_mark: float = 0.7,
+    exam_offset: dict[str, float] | None = None,
 ) -> Any:
-    """An in-memory pack whose questions are `items` (ids q0, q1, ...), 60-item default form."""
+    """An in-memory pack whose questions are `items` (ids q0, q1, ...), 60-item default form.
+
+    `exam_offset` ({"mean", "sd"}) is the pack's bank-to-exam prior; by default none (0, 0).
+    """
     from examprep.content.loader import Pack
     from examprep.content.schema import (
         Bullet,
@@ -365,6 +372,7 @@ def synthetic_pack(
         minutes=120,
         pass_mark=pass_mark,
         pass_mark_note="An assumption of the benchmark.",
+        **({"exam_offset": exam_offset} if exam_offset else {}),
         sections=[
             Section(
                 id=sid,

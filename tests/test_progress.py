@@ -105,7 +105,7 @@ def test_round_trip_is_lossless(ctx: Context, other: Context, clock: Clock, tmp_
     assert (report.attempts, report.reviews) == (2, 2)
     assert report.events >= 6
     body = json.loads(out.read_text(encoding="utf-8"))
-    assert body["format"] == "examprep-progress" and body["version"] == 3
+    assert body["format"] == "examprep-progress" and body["version"] == 4
     answers = [e for a in body["attempts"] for e in a["events"] if e["event"] == "answer"]
     assert answers and all(e["revision"] == 1 for e in answers)  # the item revision answered
     assert [e["confidence"] for e in answers].count("unsure") == 1  # how sure, when said
@@ -180,7 +180,7 @@ def rewrite(path: Path, change: object) -> None:
     [
         ("truncate", "truncated or corrupt"),
         ("flip", "checksum does not match"),
-        ("future", "format version 4, newer than this examprep reads"),
+        ("future", "format version 5, newer than this examprep reads"),
         ("foreign", "not an examprep progress file"),
         ("naive", "attempts.0.started_at"),
         ("twice", "lists a review log twice"),
@@ -198,7 +198,7 @@ def test_bad_files_are_refused_and_change_nothing(
     elif damage == "flip":
         path.write_text(text.replace('"rating": 3', '"rating": 4', 1), encoding="utf-8")
     elif damage == "future":
-        rewrite(path, lambda b: b.update(version=4))
+        rewrite(path, lambda b: b.update(version=5))
     elif damage == "foreign":
         path.write_text('{"hello": "world"}', encoding="utf-8")
     elif damage == "naive":
@@ -352,7 +352,21 @@ def test_a_version_1_file_still_imports_as_revision_1(
     assert imported.events > 0
     again = json.loads(progress_text(other))
     answers = [e for a in again["attempts"] for e in a["events"] if e["event"] == "answer"]
-    assert again["version"] == 3 and all(e["revision"] == 1 for e in answers)
+    assert again["version"] == 4 and all(e["revision"] == 1 for e in answers)
     assert services.readiness_report(other).now.responses == (
         services.readiness_report(ctx).now.responses
     )
+
+
+def test_progress_files_carry_results(ctx: Context, other: Context, tmp_path: Path) -> None:
+    services.record_outcome(ctx, "fail", "2026-11-01", ["S1=below"])
+    path = tmp_path / "progress.json"
+    assert services.export_progress(ctx, path).outcomes == 1
+    body = json.loads(path.read_text(encoding="utf-8"))
+    assert [(o["result"], o["exam_date"], o["section_feedback"]) for o in body["outcomes"]] == [
+        ("fail", "2026-11-01", {"S1": "below"})
+    ]
+    assert services.import_progress(other, path).outcomes == 1
+    assert services.my_outcomes(other) == services.my_outcomes(ctx)
+    assert services.import_progress(other, path).outcomes == 0  # matched by uid
+    assert progress_text(other) == path.read_text(encoding="utf-8")

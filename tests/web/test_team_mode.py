@@ -264,6 +264,19 @@ def test_the_cohort_is_for_instructors(team: TestClient, accounts: Context) -> N
     assert view.questions[0].id in text and "Facility" in text
 
 
+def test_the_instructor_sees_results_on_the_cohort_page(
+    team: TestClient, accounts: Context
+) -> None:
+    ada = as_learner(accounts, "ada")
+    view = services.start_practice(ada, services.PracticeFilter(count=2), seed=3)
+    services.answer(ada, view.attempt, 1, "A")
+    services.record_outcome(ada, "fail", "2026-11-20", ["S2=below"])
+    sign_in(team, "ivy")
+    text = main_text(team.get("/cohort").text)
+    assert "Exam results" in text and "fail 2026-11-20 (S2 below)" in text
+    assert "Assumes the real exam is as hard as this bank" in text
+
+
 def test_local_mode_has_no_cohort(client: TestClient) -> None:
     assert client.get("/cohort").status_code == 403
 

@@ -16,6 +16,7 @@ from examprep.cli import (
     guide,
     model,
     notes,
+    outcome,
     pack,
     search,
     serve,
@@ -76,6 +77,7 @@ app.command("review", rich_help_panel=PRACTISE)(study.review)
 app.command("readiness", rich_help_panel=PROGRESS)(model.readiness)
 app.command("history", rich_help_panel=PROGRESS)(study.history)
 app.command("config", rich_help_panel=PROGRESS)(config.config)
+app.command("outcome", rich_help_panel=PROGRESS)(outcome.outcome)
 app.command("notes", rich_help_panel=LEARN)(notes.notes)
 app.command("search", rich_help_panel=LEARN)(search.search)
 app.command("names", rich_help_panel=LEARN)(notes.names)

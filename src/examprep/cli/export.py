@@ -76,13 +76,13 @@ def _progress_json(report: ProgressReport) -> dict[str, object]:
     return {"path": str(report.path), "learner": report.learner, "attempts": report.attempts,
             "events": report.events, "reviews": report.reviews,
             "card_states": report.card_states, "settings": report.settings,
-            "already_there": report.already_there}  # fmt: skip
+            "outcomes": report.outcomes, "already_there": report.already_there}  # fmt: skip
 
 
 @app.command("progress")
 @handles_errors
 def progress(output: Output, as_json: AsJson = False) -> None:
-    """Everything you have done (attempts, answers, flags, reviews, settings) as a JSON file."""
+    """Everything you have done (attempts, answers, reviews, settings, exam results) as JSON."""
     with context() as ctx:
         report = services.export_progress(ctx, output)
     if as_json:
@@ -91,7 +91,8 @@ def progress(output: Output, as_json: AsJson = False) -> None:
     console().print(
         f"Wrote the progress of {report.learner} to {report.path}: {report.attempts} attempts, "
         f"{report.events} response events, {report.reviews} reviews, "
-        f"{report.card_states} card states, {report.settings} settings."
+        f"{report.card_states} card states, {report.settings} settings, "
+        f"{report.outcomes} exam results."
     )
 
 
@@ -111,7 +112,8 @@ def import_progress(
     console().print(
         f"Imported into {report.learner}: {report.attempts} attempts, {report.events} response "
         f"events, {report.reviews} reviews; merged {report.card_states} card states and "
-        f"{report.settings} settings." + (f" Already there: {known}." if known else "")
+        f"{report.settings} settings; {report.outcomes} exam results."
+        + (f" Already there: {known}." if known else "")
     )
 
 

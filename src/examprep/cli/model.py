@@ -35,6 +35,13 @@ def readiness_json(report: ReadinessReport) -> dict[str, Any]:
         "placement_test": None if shown else PLACEMENT_TEST,
         "pass_mark": now.pass_mark,
         "pass_mark_is_assumption": True,
+        "assumes": now.assumes,
+        "exam_offset": {
+            "mean": round(now.exam_offset.mean, 4),
+            "sd": round(now.exam_offset.sd, 4),
+            "outcomes": now.exam_offset.outcomes,
+            "source": "fitted" if now.exam_offset.outcomes else "pack prior",
+        },
         "at_pass_marks": {f"{m:.2f}": round(p, 4) for m, p in report.at_marks.items()}
         if shown
         else None,
@@ -135,6 +142,7 @@ def render_readiness(report: ReadinessReport) -> None:
             f"{now.high:.0%}), pass mark {now.pass_mark:.0%} "
             "[dim](an assumption: Google publishes none)[/]"
         )
+        out.print(f"[dim]{now.assumes}[/]")
         marks = " · ".join(f"{m:.0%}: {p:.0%}" for m, p in report.at_marks.items())
         out.print(f"At other pass marks: {marks}")
     out.print(
@@ -192,11 +200,19 @@ def readiness(
 
 @handles_errors
 def calibrate(
+    outcomes: Annotated[
+        bool,
+        typer.Option(
+            "--outcomes",
+            help="Also fit how much harder the real exam is than the bank, from reported results.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Re-fit item difficulty and discrimination from every stored answer; flag suspect keys."""
     with context() as ctx:
-        report = services.calibrate_bank(ctx)
+        report = services.calibrate_bank(ctx, outcomes=outcomes)
+    fit = report.exam_offset
     if as_json:
         print_json(
             {
@@ -204,6 +220,14 @@ def calibrate(
                 "learners": report.learners,
                 "calibrated": report.calibrated,
                 "suspect": [{"item": i, "a": round(a, 3), "n": n} for i, a, n in report.suspect],
+                "exam_offset": None
+                if fit is None
+                else {
+                    "mean": round(fit.mean, 4),
+                    "se": round(fit.se, 4),
+                    "outcomes": fit.outcomes,
+                    "passed": fit.passed,
+                },
             }
         )
         return
@@ -218,6 +242,13 @@ def calibrate(
             out.print(f"  {item}: a = {a:+.2f} over {n} answers")
     else:
         out.print("No item looks mis-keyed.")
+    if fit is not None:
+        way = "harder" if fit.mean >= 0 else "easier"
+        out.print(
+            f"Exam offset: the real exam is {abs(fit.mean):.2f} ± {fit.se:.2f} ability units "
+            f"{way} than this bank, from {fit.outcomes} reported results ({fit.passed} passed). "
+            "Stored with the database; readiness now uses it instead of the pack's prior."
+        )
 
 
 import_app = typer.Typer(help="Import data from other tools.", no_args_is_help=True)
@@ -230,13 +261,22 @@ def import_responses(
         Path, typer.Argument(help="A .csv (learner,item,correct,answered_at) or .jsonl file.")
     ],
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Import the valid rows anyway.")
+        bool, typer.Option("--skip-invalid", help="Import the valid response rows anyway.")
     ] = False,
+    outcomes: Annotated[
+        Path | None,
+        typer.Option(
+            "--outcomes",
+            help="A .csv (learner,result,exam_date) or .jsonl file of real exam results.",
+        ),
+    ] = None,
 ) -> None:
     """Load an external response log into the store (for calibration and readiness)."""
     with context() as ctx:
-        report = services.import_responses(ctx, path, skip_invalid=skip_invalid)
+        report = services.import_responses(ctx, path, skip_invalid=skip_invalid, outcomes=outcomes)
     out = console()
     out.print(f"Imported {report.imported} answers for {report.learners} learners.")
+    if outcomes is not None:
+        out.print(f"Imported {report.outcomes} exam results.")
     for line in report.skipped:
         out.print(f"[yellow]skipped[/] {line}")

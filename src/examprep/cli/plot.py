@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +57,9 @@ def readiness_figure(report: ReadinessReport) -> Figure:
     bottom.set_xlabel("section", fontsize=9)
     bottom.set_ylabel("ability (0 = average)", fontsize=9)
     bottom.tick_params(labelsize=8)
-    fig.tight_layout()
+    # What every P(pass) assumes about the real exam, under the chart (wrapped to its width).
+    fig.text(0.5, 0.01, textwrap.fill(report.now.assumes, 70), ha="center", va="bottom", fontsize=6)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 

@@ -168,5 +168,6 @@ def study(
             f"[bold]P(pass) now: {summary.p_pass:.0%}[/]{change}, "
             f"80 % interval {summary.low:.0%}-{summary.high:.0%}."
         )
+        out.print(f"[dim]{summary.assumes}[/]")
     for tip in summary.next_three:
         out.print(f"  next: {tip.bullet} — {tip.text}")

@@ -34,6 +34,7 @@ def overview() -> None:
             f"[bold]{info.p_pass:.0%}[/] (80 % interval {info.low:.0%}-{info.high:.0%}, "
             f"at an assumed {info.pass_mark:.0%} pass mark)."
         )
+        out.print(f"[dim]{info.assumes}[/]")
     if info.days_to_exam is not None:
         out.print(f"Exam in {info.days_to_exam} days.")
     else:

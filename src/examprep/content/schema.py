@@ -84,6 +84,19 @@ class ReviewPolicy(Model):
     note_links: bool = False
 
 
+class ExamOffsetPrior(Model):
+    """How much harder the real exam is believed to be than this bank, in ability units (logits).
+
+    A prior: readiness integrates P(pass) over N(mean, sd^2) until `examprep calibrate
+    --outcomes` fits the offset from reported exam results. The default (0, 0) assumes the
+    exam is exactly as hard as the bank.
+    """
+
+    mean: float = Field(default=0.0, ge=-3, le=3)
+    sd: float = Field(default=0.0, ge=0, le=2)
+    note: Text | None = None
+
+
 class PackMeta(Model):
     id: Id
     title: Text
@@ -95,6 +108,7 @@ class PackMeta(Model):
     minutes: int = Field(gt=0)
     pass_mark: float = Field(gt=0, lt=1)
     pass_mark_note: Text
+    exam_offset: ExamOffsetPrior = ExamOffsetPrior()
     source_domains: list[str] = Field(default_factory=list)
     style: Style = Style()
     review: ReviewPolicy = ReviewPolicy()

@@ -5,7 +5,9 @@ section with few answers is shrunk toward the overall ability. The exam: `n` ite
 sections by weight; an item of section s is a random draw from that section's bank, so given
 theta_s it is right with probability pbar_s(theta_s), the mean 3PL probability over the bank.
 The number-correct distribution is built by the Lord-Wingersky recursion (per section, then
-across sections), averaged over the posterior of (g, delta), and compared with the cut.
+across sections), averaged over the posterior of (g, delta), and compared with the cut. The
+real exam may be harder or easier than the bank by an uncertain offset (engine.linking): an
+exam item is then right with pbar_s(theta_s - offset), and P(pass) is averaged over it too.
 Everything is computed on grids; nothing is sampled, so the result is deterministic.
 """
 
@@ -18,10 +20,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from examprep.engine.irt import GRID, Array, Observation, log_likelihood, p_correct
+from examprep.engine.linking import SAME_AS_BANK, ExamOffset
 
 G = np.round(np.arange(-4.0, 4.0 + 1e-9, 0.1), 10)  # general ability grid
 D = np.round(np.arange(-2.0, 2.0 + 1e-9, 0.1), 10)  # section deviation grid
-G_OFFSET = 20  # GRID index of G[0] (-4.0) minus D's centre offset: theta index = i + j
+IDX = np.arange(len(G))[:, None] + np.arange(len(D))[None, :]  # GRID index of g + delta
 SECTION_SD = 0.5
 
 
@@ -64,6 +67,7 @@ class ReadinessEstimate:
     cut: int
     n: int
     p_pass_at: dict[int, float]  # P(pass) at the other cuts asked for
+    offset: ExamOffset = SAME_AS_BANK  # the bank-to-exam link P(pass) was integrated over
 
 
 def lord_wingersky(probs: Array) -> Array:
@@ -91,6 +95,8 @@ def binomial(p: Array, n: int) -> Array:
 
 def convolve_rows(left: Array, right: Array) -> Array:
     """Row-wise convolution of two count distributions (rows: ability grid points)."""
+    if right.shape[1] > left.shape[1]:
+        left, right = right, left  # loop over the narrower one
     out = np.zeros((left.shape[0], left.shape[1] + right.shape[1] - 1))
     for k in range(right.shape[1]):
         out[:, k : k + left.shape[1]] += left * right[:, k : k + 1]
@@ -108,6 +114,83 @@ def _weighted_quantile(values: Array, weights: Array, q: float) -> float:
     return float(values[order][min(np.searchsorted(cum, q * cum[-1]), len(values) - 1)])
 
 
+def _posterior(
+    banks: Sequence[SectionBank],
+    observations: Mapping[str, Sequence[Observation]],
+    section_sd: float,
+) -> tuple[Array, dict[str, Array]]:
+    """Posterior of g on G, and of each section's delta given g (rows of D that sum to 1)."""
+    log_prior_d = -0.5 * (D / section_sd) ** 2
+    log_prior_d -= _logsumexp(log_prior_d, 0)
+    log_g = -0.5 * G**2
+    cond: dict[str, Array] = {}
+    for bank in banks:
+        ll = log_likelihood(list(observations.get(bank.id, ())))[IDX] + log_prior_d[None, :]
+        marginal = _logsumexp(ll, 1)
+        log_g = log_g + marginal
+        cond[bank.id] = np.exp(ll - marginal[:, None])
+    post_g = np.exp(log_g - log_g.max())
+    return post_g / post_g.sum(), cond
+
+
+def _shifted(pbar: Array, offsets: Array) -> Array:
+    """Mean P(right) on GRID for exams `offsets` harder than the bank: shape (K, GRID)."""
+    return np.stack([pbar if o == 0.0 else np.interp(GRID - o, GRID, pbar) for o in offsets])
+
+
+def _mixer(cond: Array) -> Array:
+    """p(delta | g) laid out on GRID: row g has cond[g, d] at the GRID index of g + delta."""
+    out = np.zeros((len(G), len(GRID)))
+    out[np.arange(len(G))[:, None], IDX] = cond
+    return out
+
+
+def _section_counts(pbar: Array, mixer: Array, items: int, step: int = 0) -> Array:
+    """Number-correct distribution of a section's items given (offset, g): (K * G, items + 1).
+
+    The distribution depends on g + delta only, so it is built once per GRID point and mixed
+    over delta with one matrix product. `step` raises the section's ability by that many 0.1
+    steps (for the slopes).
+    """
+    counts = binomial(pbar, items)  # (K, GRID, items + 1): Lord-Wingersky for equal items
+    if step:
+        counts = counts[:, np.minimum(np.arange(len(GRID)) + step, len(GRID) - 1)]
+    mixed = np.matmul(mixer[None, :, :], counts)  # (K, G, items + 1)
+    return np.asarray(mixed.reshape(-1, items + 1), dtype=np.float64)
+
+
+def _form_counts(parts: Sequence[Array], rows: int) -> list[Array]:
+    """Prefix convolutions: element i holds the sections before i; the last, the whole form."""
+    prefix = [np.ones((rows, 1))]
+    for part in parts:
+        prefix.append(convolve_rows(prefix[-1], part))
+    return prefix
+
+
+def pass_by_offset(
+    banks: Sequence[SectionBank],
+    observations: Mapping[str, Sequence[Observation]],
+    allocation: Mapping[str, int],
+    cut: int,
+    offsets: Array,
+    section_sd: float = SECTION_SD,
+) -> Array:
+    """P(number-correct >= cut | the answers) for exams `offsets` harder than the bank.
+
+    One value per offset: the curve `linking.fit_exam_offset` reads a learner's likelihood from.
+    """
+    post_g, cond = _posterior(banks, observations, section_sd)
+    offsets = np.asarray(offsets, dtype=np.float64)
+    parts = [
+        _section_counts(_shifted(bank.pbar(), offsets), _mixer(cond[bank.id]), allocation[bank.id])
+        for bank in banks
+        if allocation.get(bank.id, 0)
+    ]
+    counts = _form_counts(parts, len(offsets) * len(G))[-1]
+    by_g = counts[:, cut:].sum(axis=1).reshape(len(offsets), len(G))
+    return np.asarray((by_g * post_g[None, :]).sum(axis=1), dtype=np.float64)
+
+
 def estimate_readiness(
     banks: Sequence[SectionBank],
     observations: Mapping[str, Sequence[Observation]],
@@ -116,46 +199,36 @@ def estimate_readiness(
     section_sd: float = SECTION_SD,
     with_slopes: bool = False,
     other_cuts: Sequence[int] = (),
+    offset: ExamOffset = SAME_AS_BANK,
 ) -> ReadinessEstimate:
     """P(number-correct >= cut) on a form with `allocation` items per section.
 
-    `with_slopes` also computes how P(pass) moves per 0.1 of each section's ability (an
-    optional diagnostic: it vanishes in the tails, so study-next ranks by score gain instead;
-    it roughly doubles the cost).
+    The exam is `offset` harder than the bank; P(pass) and its interval are integrated over
+    the offset's uncertainty (a few Gauss-Hermite nodes), so an uncertain link widens the
+    interval. `with_slopes` also computes how P(pass) moves per 0.1 of each section's ability
+    (an optional diagnostic: it vanishes in the tails, so study-next ranks by score gain
+    instead; it roughly doubles the cost).
     """
     n_total = sum(allocation.values())
-    log_prior_d = -0.5 * (D / section_sd) ** 2
-    log_prior_d -= _logsumexp(log_prior_d, 0)
-    idx = np.arange(len(G))[:, None] + np.arange(len(D))[None, :]  # theta index on GRID
-    log_g = -0.5 * G**2
-    cond: dict[str, Array] = {}
-    for bank in banks:
-        ll = log_likelihood(list(observations.get(bank.id, ())))[idx] + log_prior_d[None, :]
-        marginal = _logsumexp(ll, 1)
-        log_g = log_g + marginal
-        cond[bank.id] = np.exp(ll - marginal[:, None])  # p(delta | g, data), rows sum to 1
-    post_g = np.exp(log_g - log_g.max())
-    post_g /= post_g.sum()
-
-    pbars = {bank.id: bank.pbar() for bank in banks}
-
+    post_g, cond = _posterior(banks, observations, section_sd)
+    offsets, node_w = offset.nodes()
+    weights = node_w[:, None] * post_g[None, :]  # (K, G): joint weight of (offset, g)
+    shifted = {bank.id: _shifted(bank.pbar(), offsets) for bank in banks}
     active = [bank for bank in banks if allocation.get(bank.id, 0)]
+    mixers = {bank.id: _mixer(cond[bank.id]) for bank in active}
 
-    def mixed(bank: SectionBank, shift: int) -> Array:
-        """Number-correct distribution of the section's items given g (shift: +0.1 ability)."""
-        pbar = pbars[bank.id][np.minimum(idx + shift, len(GRID) - 1)]  # (G, D)
-        counts = binomial(pbar, allocation[bank.id])  # (G, D, n_s+1): Lord-Wingersky
-        return np.asarray((cond[bank.id][:, :, None] * counts).sum(axis=1), dtype=np.float64)
+    def mixed(bank: SectionBank, step: int) -> Array:
+        return _section_counts(shifted[bank.id], mixers[bank.id], allocation[bank.id], step)
+
+    def passing(counts: Array, at: int) -> Array:
+        return np.asarray(counts[:, at:].sum(axis=1).reshape(weights.shape), dtype=np.float64)
 
     parts = [mixed(bank, 0) for bank in active]
-    # prefix[i]: sections before i convolved; suffix[i]: sections from i on (given g).
-    prefix = [np.ones((len(G), 1))]
-    for part in parts:
-        prefix.append(convolve_rows(prefix[-1], part))
-    counts = prefix[-1]  # (G, n + 1): number-correct distribution given g
-    by_g = np.asarray(counts[:, cut:].sum(axis=1), dtype=np.float64)
-    p_pass_at = {c: float((post_g * counts[:, c:].sum(axis=1)).sum()) for c in other_cuts}
-    p_pass = float((post_g * by_g).sum())
+    prefix = _form_counts(parts, weights.size)
+    counts = prefix[-1]  # (K * G, n + 1): number-correct distribution given (offset, g)
+    by_g = passing(counts, cut)
+    p_pass_at = {c: float((weights * passing(counts, c)).sum()) for c in other_cuts}
+    p_pass = float((weights * by_g).sum())
     theta = float((post_g * G).sum())
     se = math.sqrt(max(float((post_g * (G - theta) ** 2).sum()), 0.0))
     sections = {}
@@ -168,18 +241,23 @@ def estimate_readiness(
     slopes: dict[str, float] = {}
     if with_slopes:
         # Shifting one section changes one factor: reuse the others' distributions.
-        suffix = [np.ones((len(G), 1))]
+        suffix = [np.ones_like(prefix[0])]
         for part in reversed(parts):
             suffix.append(convolve_rows(part, suffix[-1]))
         suffix.reverse()
         for i, bank in enumerate(active):
-            shifted = convolve_rows(convolve_rows(prefix[i], mixed(bank, 1)), suffix[i + 1])
-            passed = np.asarray(shifted[:, cut:].sum(axis=1), dtype=np.float64)
-            slopes[bank.id] = float((post_g * passed).sum()) - p_pass
+            others = convolve_rows(prefix[i], suffix[i + 1])  # the other sections' counts
+            # P(others >= x) for x = cut - j, j = this section's count (x <= 0: certain).
+            tail = np.concatenate(
+                [others[:, ::-1].cumsum(axis=1)[:, ::-1], np.zeros_like(others[:, :1])], axis=1
+            )
+            need = np.clip(cut - np.arange(parts[i].shape[1]), 0, others.shape[1])
+            passed = (mixed(bank, 1) * tail[:, need]).sum(axis=1).reshape(weights.shape)
+            slopes[bank.id] = float((weights * passed).sum()) - p_pass
     return ReadinessEstimate(
         p_pass=p_pass,
-        low=_weighted_quantile(by_g, post_g, 0.10),
-        high=_weighted_quantile(by_g, post_g, 0.90),
+        low=_weighted_quantile(by_g.ravel(), weights.ravel(), 0.10),
+        high=_weighted_quantile(by_g.ravel(), weights.ravel(), 0.90),
         theta=theta,
         se=se,
         sections=sections,
@@ -187,6 +265,7 @@ def estimate_readiness(
         cut=cut,
         n=n_total,
         p_pass_at=p_pass_at,
+        offset=offset,
     )
 
 

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from examprep.services.metacognition import metacognition
     from examprep.services.names import NameView, find_names
     from examprep.services.notes import NoteView, SectionContents, find_notes, notes_contents
+    from examprep.services.outcomes import ReportedOutcome, my_outcomes, record_outcome
     from examprep.services.overview import Overview, overview
     from examprep.services.packs import (
         CheckReport,
@@ -137,6 +138,9 @@ _HOMES: dict[str, tuple[str, str]] = {
     "SectionContents": ("notes", "SectionContents"),
     "find_notes": ("notes", "find_notes"),
     "notes_contents": ("notes", "notes_contents"),
+    "ReportedOutcome": ("outcomes", "ReportedOutcome"),
+    "my_outcomes": ("outcomes", "my_outcomes"),
+    "record_outcome": ("outcomes", "record_outcome"),
     "Overview": ("overview", "Overview"),
     "overview": ("overview", "overview"),
     "CheckReport": ("packs", "CheckReport"),
@@ -202,6 +206,7 @@ __all__ = [
     "ProgressReport",
     "QuestionPage",
     "ReadinessReport",
+    "ReportedOutcome",
     "SectionContents",
     "Step",
     "StudySummary",
@@ -248,6 +253,7 @@ __all__ = [
     "list_users",
     "load_pack_for",
     "metacognition",
+    "my_outcomes",
     "next_question",
     "notes_contents",
     "open_context",
@@ -256,6 +262,7 @@ __all__ = [
     "panel_sheet",
     "question_page",
     "readiness_report",
+    "record_outcome",
     "record_panel",
     "result",
     "resumable_exam",

@@ -27,6 +27,7 @@ from examprep.services.exams import (
 )
 from examprep.services.learners import get_config, learner_id
 from examprep.services.model import Readiness, estimate_readiness, prior_table
+from examprep.services.outcomes import exam_link
 from examprep.services.readiness import learner_responses, stored_params
 from examprep.services.views import QuestionView
 from examprep.store.attempts import create_attempt, finish_attempt
@@ -85,7 +86,10 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
             raise Conflict(f"answer question {pending} of attempt {attempt_id} first")
         params = {**prior_table(pack), **stored_params(session, pack)}
         responses = learner_responses(session, pack, learner_id(ctx, session), now)
-        readiness = estimate_readiness(pack, responses, params, now=now, pass_mark=mark)
+        link = exam_link(session, pack)
+        readiness = estimate_readiness(
+            pack, responses, params, now=now, pass_mark=mark, exam_offset=link
+        )
         asked = len(form)
         if attempt.mode == "diagnostic" and DIAGNOSTIC.done(asked, readiness.se, readiness.p_pass):
             return Step(attempt_id, None, asked, readiness, _stop_reason(asked, readiness))
@@ -143,4 +147,7 @@ def finish(ctx: Context, attempt_id: int) -> Readiness:
             finish_attempt(attempt, now)
         params = stored_params(session, ctx.pack)
         responses = learner_responses(session, ctx.pack, learner_id(ctx, session), now)
-    return estimate_readiness(ctx.pack, responses, params, now=now, pass_mark=mark)
+        link = exam_link(session, ctx.pack)
+    return estimate_readiness(
+        ctx.pack, responses, params, now=now, pass_mark=mark, exam_offset=link
+    )

@@ -12,12 +12,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from examprep.engine.irt import ItemParams, elo_update, prior_params
+from examprep.engine.linking import OffsetFit
 from examprep.errors import InvalidInput
 from examprep.services.context import Context
 from examprep.services.evidence import final_answers
-from examprep.services.model import Calibration, calibrate
+from examprep.services.model import (
+    Calibration,
+    ReportedResult,
+    as_exam_date,
+    as_result,
+    calibrate,
+    fit_offset,
+)
+from examprep.services.outcomes import latest_per_exam
 from examprep.store.attempts import append_event, create_attempt
 from examprep.store.learners import get_or_create_learner, get_setting, put_setting
+from examprep.store.outcomes import add_outcome, outcome_rows, save_exam_offset
 from examprep.store.params import (
     item_params_of,
     save_item_params,
@@ -27,6 +37,7 @@ from examprep.store.params import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from examprep.content.loader import Pack
     from examprep.content.schema import Question
 
 
@@ -73,10 +84,15 @@ class CalibrationReport:
     learners: int
     calibrated: int
     suspect: list[tuple[str, float, int]]  # item, discrimination, responses
+    exam_offset: OffsetFit | None = None  # fitted from reported results (with outcomes=True)
 
 
-def calibrate_bank(ctx: Context) -> CalibrationReport:
-    """Re-fit every item from all learners' evidence (final answers to current revisions)."""
+def calibrate_bank(ctx: Context, outcomes: bool = False) -> CalibrationReport:
+    """Re-fit every item from all learners' evidence (final answers to current revisions).
+
+    With `outcomes`, then fit the bank-to-exam offset from the reported exam results and store
+    it (table exam_offsets), so readiness uses it instead of the pack's prior.
+    """
     pack = ctx.pack
     revisions = {q.id: q.revision for q in pack.questions}
     now = ctx.now()
@@ -101,12 +117,32 @@ def calibrate_bank(ctx: Context) -> CalibrationReport:
                 now=now,
                 revision=revisions[item],
             )
+        offset = _fit_exam_link(session, pack, fitted.params, now) if outcomes else None
     return CalibrationReport(
         responses=len(rows),
         learners=len({r[0] for r in rows}),
         calibrated=len(fitted.counts),
         suspect=[(i, fitted[i].a, fitted.counts[i]) for i in fitted.suspect],
+        exam_offset=offset,
     )
+
+
+def _fit_exam_link(
+    session: Session, pack: Pack, params: dict[str, ItemParams], now: dt.datetime
+) -> OffsetFit:
+    """Fit and store the offset from each reported result and the answers before its date."""
+    results = []
+    for row in latest_per_exam(outcome_rows(session, pack_id=pack.id)):
+        start = dt.datetime.combine(row.exam_date, dt.time(), tzinfo=dt.UTC)
+        answers = final_answers(session, pack, start, learner_id=row.learner_id)
+        before = [(a.item_id, a.correct, a.at, a.revision) for a in answers if a.at < start]
+        results.append(ReportedResult(row.passed, row.exam_date, before))
+    fit = fit_offset(pack, results, params)
+    save_exam_offset(
+        session, pack.id, mean=fit.mean, se=fit.se, outcomes=fit.outcomes, passed=fit.passed,
+        now=now,
+    )  # fmt: skip
+    return fit
 
 
 @dataclass(frozen=True)
@@ -114,6 +150,36 @@ class ImportReport:
     imported: int
     skipped: list[str]
     learners: int
+    outcomes: int = 0  # exam results imported from the outcome file
+
+
+def _check_outcome(row: dict[str, object], where: str, today: dt.date) -> tuple[str, bool, dt.date]:
+    """(learner, passed, exam date) of one outcome-file row; InvalidInput naming `where`."""
+    if "__error__" in row:
+        raise InvalidInput(f"{where}: {row['__error__']}")
+    learner = str(row.get("learner") or "").strip()
+    if not learner:
+        raise InvalidInput(f"{where}: missing learner")
+    if row.get("result") in (None, ""):
+        raise InvalidInput(f"{where}: missing result (pass or fail)")
+    if row.get("exam_date") in (None, ""):
+        raise InvalidInput(f"{where}: missing exam_date (YYYY-MM-DD)")
+    return learner, as_result(row["result"], where), as_exam_date(row["exam_date"], where, today)
+
+
+def read_outcome_file(path: Path, today: dt.date) -> list[tuple[str, bool, dt.date]]:
+    """Every row of a .csv/.jsonl outcome file (learner, result, exam_date), checked; all or
+    nothing: the first bad rows are named with file and line."""
+    good, bad = [], []
+    for line, row in _parse_rows(path):
+        try:
+            good.append(_check_outcome(row, f"{path}:{line}", today))
+        except InvalidInput as exc:
+            bad.append(str(exc))
+    if bad:
+        shown = "\n".join(bad[:20]) + (f"\n... and {len(bad) - 20} more" if len(bad) > 20 else "")
+        raise InvalidInput(f"{len(bad)} invalid outcome row(s); nothing was imported:\n{shown}")
+    return good
 
 
 def _parse_rows(path: Path) -> list[tuple[int, dict[str, object]]]:
@@ -186,14 +252,19 @@ def _check_row(
     return learner, item, correct, at, revision
 
 
-def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> ImportReport:
-    """Load an external response log (learner, item, correct, answered_at[, revision]).
+def import_responses(
+    ctx: Context, path: Path, skip_invalid: bool = False, outcomes: Path | None = None
+) -> ImportReport:
+    """Load an external response log (learner, item, correct, answered_at[, revision]) and,
+    optionally, an outcome file of real exam results (learner, result, exam_date).
 
     A row without a revision is taken to answer the item's current revision. All in one
     transaction.
 
-    Every row is checked first; if any is invalid nothing is imported, unless `skip_invalid`.
+    Every row is checked first; if any is invalid nothing is imported, unless `skip_invalid`
+    (which never applies to outcome rows: a wrong result is worse than none).
     """
+    results = read_outcome_file(outcomes, ctx.now().date()) if outcomes is not None else []
     known = {q.id: q.revision for q in ctx.pack.questions}
     good: list[tuple[str, str, bool, dt.datetime, int]] = []
     bad: list[str] = []
@@ -238,4 +309,9 @@ def import_responses(ctx: Context, path: Path, skip_invalid: bool = False) -> Im
                     correct=correct,
                     revision=revision,
                 )
-    return ImportReport(imported=len(good), skipped=bad, learners=len(learners))
+        for name, passed, day in results:
+            lid = get_or_create_learner(session, name, now).id
+            add_outcome(session, lid, ctx.pack.id, passed, day, None, now)
+    return ImportReport(
+        imported=len(good), skipped=bad, learners=len(learners), outcomes=len(results)
+    )

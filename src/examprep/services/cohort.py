@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from examprep.errors import Conflict, Forbidden, NotFound
 from examprep.services.context import Context
 from examprep.services.evidence import final_answers
-from examprep.services.model import estimate_readiness
+from examprep.services.model import describe_offset, estimate_readiness
+from examprep.services.outcomes import ReportedOutcome, exam_link, latest_per_exam, view_of
 from examprep.services.readiness import stored_params
 from examprep.store.accounts import all_learners
 from examprep.store.learners import find_learner
+from examprep.store.outcomes import outcome_rows
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -36,6 +38,7 @@ class LearnerStanding:
     high: float
     sections: dict[str, float]  # section id -> ability (theta)
     withheld: str | None = None
+    outcomes: list[ReportedOutcome] = field(default_factory=list)  # real exam results reported
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Cohort:
     section_titles: dict[str, str]
     learners: list[LearnerStanding]
     items: list[ItemStats]
+    assumes: str = ""  # what every P(pass) here assumes about the real exam
 
 
 def _require_instructor(ctx: Context, session: Session) -> None:
@@ -73,13 +77,20 @@ def cohort(ctx: Context) -> Cohort:
         names = {r.id: r.name for r in all_learners(session)}
         rows = [a for a in final_answers(session, pack, now) if a.item_id in known]
         params = stored_params(session, pack)
-    by_learner: dict[int, list[Answer]] = defaultdict(list)
+        link = exam_link(session, pack)
+        reported: dict[int, list[ReportedOutcome]] = defaultdict(list)
+        for outcome in latest_per_exam(outcome_rows(session, pack_id=pack.id)):
+            lid = outcome.learner_id
+            reported[lid].append(view_of(outcome, names.get(lid, str(lid))))
+    by_learner: dict[int, list[Answer]] = {lid: [] for lid in reported}
     for row in rows:
-        by_learner[row.learner].append(row)
+        by_learner.setdefault(row.learner, []).append(row)
     learners = []
     for lid, answers in sorted(by_learner.items(), key=lambda kv: names.get(kv[0], "")):
         triples = [(r.item_id, r.correct, r.at) for r in answers]
-        ready = estimate_readiness(pack, triples, params, now=now, pass_mark=pack.meta.pass_mark)
+        ready = estimate_readiness(
+            pack, triples, params, now=now, pass_mark=pack.meta.pass_mark, exam_offset=link
+        )
         sections = {s: e.theta for s, e in ready.by_section.items()}
         learners.append(
             LearnerStanding(
@@ -90,6 +101,7 @@ def cohort(ctx: Context) -> Cohort:
                 ready.high,
                 sections,
                 ready.withheld,
+                reported.get(lid, []),
             )
         )
     return Cohort(
@@ -97,6 +109,7 @@ def cohort(ctx: Context) -> Cohort:
         section_titles={s.id: s.title for s in pack.sections},
         learners=learners,
         items=item_statistics(pack, rows),
+        assumes=describe_offset(link),
     )
 
 

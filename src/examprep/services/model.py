@@ -27,7 +27,15 @@ from examprep.engine.irt import (
     prior_params,
     recency_weight,
 )
-from examprep.engine.readiness import EVIDENCE, SectionBank, cut_score
+from examprep.engine.linking import (
+    FIT_OFFSETS,
+    SAME_AS_BANK,
+    ExamOffset,
+    OffsetFit,
+    OffsetNotIdentified,
+    fit_exam_offset,
+)
+from examprep.engine.readiness import EVIDENCE, SectionBank, cut_score, pass_by_offset
 from examprep.engine.readiness import estimate_readiness as compute
 from examprep.errors import InvalidInput
 
@@ -126,6 +134,7 @@ class Calibration(Mapping[str, ItemParams]):
     params: dict[str, ItemParams]
     counts: dict[str, int] = field(default_factory=dict)
     suspect: list[str] = field(default_factory=list)
+    exam_offset: OffsetFit | None = None  # fitted from reported exam results, when given
 
     def __getitem__(self, item_id: str) -> ItemParams:
         return self.params[item_id]
@@ -170,18 +179,86 @@ def _as_bool(value: object, n: int) -> bool:
     raise InvalidInput(f"response {n}: correct must be true/false or 1/0, got {value!r}")
 
 
-def calibrate(pack: Pack, log: Iterable[Sequence[Any]]) -> Calibration:
+def calibrate(
+    pack: Pack,
+    log: Iterable[Sequence[Any]],
+    outcomes: Iterable[Sequence[Any]] | None = None,
+    *,
+    today: dt.date | None = None,
+) -> Calibration:
     """Fit 3PL a and b (c fixed at the guessing floor) from (learner, item, correct[, at[,
-    revision]]) rows.
+    revision]]) rows; with `outcomes`, also the bank-to-exam offset.
 
     Items without responses keep their prior; rows for items not in the pack, and rows that
     give a revision other than the item's current one, are ignored. Give final answers only
     (one per exam question; see docs/architecture.md, "Evidence"). Items with near-zero or
     negative discrimination are listed in `.suspect` (wrong key?).
+
+    `outcomes` are (learner, "pass" | "fail" | bool, exam date) rows of real exam results; the
+    offset is fitted from each such learner's answers given before the exam date (rows without
+    a time count as before) and returned in `.exam_offset` with its standard error.
     """
+    log = list(log)
     priors = prior_table(pack)
     fitted = calibrate_items(list(_rows(log, pack)), priors)
-    return Calibration(params=fitted.params, counts=fitted.counts, suspect=fitted.suspect)
+    offset = None
+    if outcomes is not None:
+        by_learner: dict[str, list[tuple[str, bool, dt.datetime | None, int | None]]]
+        by_learner = defaultdict(list)
+        for n, row in enumerate(log, 1):
+            by_learner[str(row[0])].append(_parse_response(row[1:], n))
+        today = today or dt.datetime.now(dt.UTC).date()
+        results = [
+            ReportedResult(passed, day, by_learner.get(learner, []))
+            for learner, passed, day in reported_results(outcomes, today)
+        ]
+        offset = fit_offset(pack, results, fitted.params)
+    return Calibration(
+        params=fitted.params, counts=fitted.counts, suspect=fitted.suspect, exam_offset=offset
+    )
+
+
+RESULT_WORDS = {"pass": True, "passed": True, "fail": False, "failed": False}
+
+
+def as_result(value: object, where: str) -> bool:
+    """True for pass, False for fail; InvalidInput naming `where` for anything else."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word not in RESULT_WORDS:
+        raise InvalidInput(f"{where}: result must be pass or fail, got {value!r}")
+    return RESULT_WORDS[word]
+
+
+def as_exam_date(value: object, where: str, today: dt.date) -> dt.date:
+    """An exam date (YYYY-MM-DD, not after `today`); InvalidInput naming `where` otherwise."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InvalidInput(f"{where}: exam date must be YYYY-MM-DD, got {value!r}") from None
+    if value > today:
+        raise InvalidInput(
+            f"{where}: exam date {value} is in the future (today is {today}); "
+            "record a result once you have it"
+        )
+    return value
+
+
+def reported_results(
+    rows: Iterable[Sequence[Any]], today: dt.date
+) -> list[tuple[str, bool, dt.date]]:
+    """(learner, passed, exam date) from (learner, result, exam date) rows, checked."""
+    out = []
+    for n, row in enumerate(rows, 1):
+        where = f"outcome {n}"
+        if len(row) < 3:
+            raise InvalidInput(f"{where}: expected (learner, pass|fail, exam date)")
+        out.append((str(row[0]), as_result(row[1], where), as_exam_date(row[2], where, today)))
+    return out
 
 
 class SectionAbility(NamedTuple):
@@ -209,6 +286,13 @@ class Readiness:
     at_marks: dict[float, float] = field(default_factory=dict)  # other pass marks -> P(pass)
     # Why P(pass) is not worth showing yet (engine.readiness.EVIDENCE), or None when it is.
     withheld: str | None = None
+    # How much harder the real exam is assumed to be than the bank (integrated over).
+    exam_offset: ExamOffset = SAME_AS_BANK
+
+    @property
+    def assumes(self) -> str:
+        """One plain line: what P(pass) assumes about the real exam."""
+        return describe_offset(self.exam_offset)
 
     @property
     def shown_p_pass(self) -> float | None:
@@ -261,30 +345,14 @@ def _bank(section: _SectionItems, given: Mapping[str, ItemParams]) -> SectionBan
     return SectionBank(id=section.id, weight=section.weight, a=a, b=b, c=c, known_pbar=known)
 
 
-def estimate_readiness(
-    pack: Pack,
+def _observations(
+    model: _PackModel,
+    params: Mapping[str, ItemParams],
     responses: Iterable[Sequence[Any]],
-    item_params: Mapping[str, ItemParams] | None = None,
-    *,
-    now: dt.datetime | None = None,
-    pass_mark: float | None = None,
-    questions: int | None = None,
-    with_slopes: bool = False,
-    other_marks: Sequence[float] = (),
-) -> Readiness:
-    """P(pass) on a blueprint-weighted form of the pack's length, from (item, correct[, at[,
-    revision]]) rows.
-
-    Responses older than `now` are down-weighted with a half-life of HALF_LIFE_DAYS (28 days);
-    responses without a time count fully. Unknown items, and rows that give a revision other
-    than the item's current one, are ignored. Items of one `family` share one item's weight.
-    `withheld` says why P(pass) should not be shown yet (too little evidence), or is None.
-    """
-    model = _pack_model(pack)
-    given = {k: v for k, v in (item_params or {}).items() if k in model.priors}
-    params = ChainMap(given, model.priors)
+    now: dt.datetime,
+) -> tuple[dict[str, list[Observation]], dict[str, int], int]:
+    """Weighted observations per section, answers per section, and the answers counted."""
     section_of, revision_of = model.section_of, model.revision_of
-    now = now or dt.datetime.now(dt.UTC)
     # Repeated answers to one item with one outcome add up: one weighted observation each.
     weights: dict[tuple[str, bool], float] = defaultdict(float)
     answered: dict[str, int] = defaultdict(int)
@@ -302,6 +370,58 @@ def estimate_readiness(
     for (item, correct), weight in weights.items():
         weight *= family.get(item, 1.0)
         observations[section_of[item]].append(Observation(params[item], correct, weight))
+    return observations, answered, count
+
+
+def prior_offset(pack: Pack) -> ExamOffset:
+    """The pack authors' belief about the real exam relative to the bank (pack.yaml)."""
+    prior = pack.meta.exam_offset
+    return ExamOffset(prior.mean, prior.sd, 0)
+
+
+def describe_offset(offset: ExamOffset) -> str:
+    """What a P(pass) assumes about the real exam, in one plain line."""
+    size = abs(offset.mean)
+    if offset.outcomes:
+        source = f"fitted from {offset.outcomes} reported exam results"
+    else:
+        source = "the pack authors' estimate; no reported exam results fitted yet"
+    if size < 0.005:
+        shift = "as hard as this bank"
+    else:
+        way = "harder" if offset.mean > 0 else "easier"
+        shift = f"about {size:.2f} ability units {way} than this bank"
+    spread = f" (±{offset.sd:.2f})" if offset.sd > 0 else ""
+    return f"Assumes the real exam is {shift}{spread}: {source}."
+
+
+def estimate_readiness(
+    pack: Pack,
+    responses: Iterable[Sequence[Any]],
+    item_params: Mapping[str, ItemParams] | None = None,
+    *,
+    now: dt.datetime | None = None,
+    pass_mark: float | None = None,
+    questions: int | None = None,
+    with_slopes: bool = False,
+    other_marks: Sequence[float] = (),
+    exam_offset: ExamOffset | None = None,
+) -> Readiness:
+    """P(pass) on a blueprint-weighted form of the pack's length, from (item, correct[, at[,
+    revision]]) rows.
+
+    Responses older than `now` are down-weighted with a half-life of HALF_LIFE_DAYS (28 days);
+    responses without a time count fully. Unknown items, and rows that give a revision other
+    than the item's current one, are ignored. Items of one `family` share one item's weight.
+    `exam_offset` (how much harder the real exam is than the bank; default: the pack's prior,
+    `pack.yaml` `exam_offset`) is integrated over. `withheld` says why P(pass) should not be
+    shown yet (too little evidence), or is None.
+    """
+    model = _pack_model(pack)
+    given = {k: v for k, v in (item_params or {}).items() if k in model.priors}
+    params = ChainMap(given, model.priors)
+    now = now or dt.datetime.now(dt.UTC)
+    observations, answered, count = _observations(model, params, responses, now)
     banks = model.banks_for(given)
     if not banks:
         raise InvalidInput("the pack has no questions to estimate readiness from")
@@ -310,6 +430,7 @@ def estimate_readiness(
     allocation = allocate(n, {b.id: b.weight for b in banks})
     cut = cut_score(n, mark)
     cuts = {m: cut_score(n, m) for m in other_marks}
+    offset = exam_offset if exam_offset is not None else prior_offset(pack)
     est = compute(
         banks,
         observations,
@@ -317,6 +438,7 @@ def estimate_readiness(
         cut,
         with_slopes=with_slopes,
         other_cuts=list(cuts.values()),
+        offset=offset,
     )
     return Readiness(
         p_pass=est.p_pass,
@@ -333,4 +455,45 @@ def estimate_readiness(
         slopes=est.slopes,
         at_marks={m: est.p_pass_at[c] for m, c in cuts.items()},
         withheld=EVIDENCE.missing(count, est.se, est.p_pass),
+        exam_offset=offset,
     )
+
+
+@dataclass(frozen=True)
+class ReportedResult:
+    """A learner's real exam result, with the answers they gave before the exam date."""
+
+    passed: bool
+    exam_date: dt.date
+    responses: Sequence[tuple[str, bool, dt.datetime | None, int | None]]
+
+
+def fit_offset(
+    pack: Pack, results: Sequence[ReportedResult], item_params: Mapping[str, ItemParams]
+) -> OffsetFit:
+    """Fit the bank-to-exam offset by maximum likelihood from reported results.
+
+    Each result contributes P(pass | the learner's answers before the exam date, offset) on a
+    form of the pack's default length at the pack's pass mark, so the offset also absorbs a
+    wrong pass-mark assumption. InvalidInput when the results cannot pin it down.
+    """
+    model = _pack_model(pack)
+    given = {k: v for k, v in item_params.items() if k in model.priors}
+    params = ChainMap(given, model.priors)
+    banks = model.banks_for(given)
+    n = pack.meta.questions.default
+    allocation = allocate(n, {b.id: b.weight for b in banks})
+    cut = cut_score(n, pack.meta.pass_mark)
+    curves = []
+    for result in results:
+        start = dt.datetime.combine(result.exam_date, dt.time(), tzinfo=dt.UTC)
+        before = [r for r in result.responses if r[2] is None or r[2] < start]
+        observations, _, _ = _observations(model, params, before, start)
+        curves.append(pass_by_offset(banks, observations, allocation, cut, FIT_OFFSETS))
+    try:
+        return fit_exam_offset(
+            np.array(curves).reshape(len(results), len(FIT_OFFSETS)),
+            [r.passed for r in results],
+        )
+    except OffsetNotIdentified as exc:
+        raise InvalidInput(f"cannot fit the exam offset: {exc}") from None

@@ -33,6 +33,7 @@ class Overview:
     days_to_exam: int | None
     study_next: list[StudyTip]
     withheld: str | None = None
+    assumes: str = ""  # what P(pass) assumes about the real exam, in one line
 
 
 def overview(settings: Settings | None = None) -> Overview:
@@ -61,6 +62,7 @@ def overview(settings: Settings | None = None) -> Overview:
             days_to_exam=config.days_to_exam(ctx.now().date()),
             study_next=report.study_next[:3],
             withheld=report.withheld,
+            assumes=report.now.assumes,
         )
     finally:
         ctx.close()

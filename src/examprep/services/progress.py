@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from examprep.errors import Conflict, InvalidInput, NotFound
 from examprep.services.context import Context
 from examprep.services.exports import write_atomically
 from examprep.store.learners import find_learner, get_or_create_learner
+from examprep.store.outcomes import add_outcome, outcome_owners, outcome_rows
 from examprep.store.params import review_logs
 from examprep.store.progress import (
     add_attempt,
@@ -36,8 +38,9 @@ if TYPE_CHECKING:
 
 FORMAT = "examprep-progress"
 # 2 added `revision` to answer events (version 1 files are read as revision 1); 3 added
-# `confidence` to answer events (older files have none: answers given without one).
-VERSION = 3
+# `confidence` to answer events (older files have none: answers given without one); 4 added
+# `outcomes` (reported exam results; older files have none).
+VERSION = 4
 
 Uid = Annotated[str, Field(min_length=1, max_length=40)]
 
@@ -99,16 +102,27 @@ class ReviewData(_Model):
     duration_ms: int | None
 
 
+class OutcomeData(_Model):
+    uid: Uid
+    pack_id: Annotated[str, Field(min_length=1, max_length=80)]
+    result: Literal["pass", "fail"]
+    exam_date: dt.date
+    section_feedback: dict[str, Annotated[str, Field(max_length=40)]] | None
+    recorded_at: AwareDatetime
+
+
 class ProgressFile(_Model):
-    """Versions 1-3 of the progress file (2 adds `revision`, 3 `confidence` to events)."""
+    """Versions 1-4 of the progress file (2 adds `revision`, 3 `confidence` to events, 4
+    `outcomes`)."""
 
     format: Literal["examprep-progress"]
-    version: Literal[1, 2, 3]
+    version: Literal[1, 2, 3, 4]
     learner: LearnerData
     settings: list[SettingData]
     attempts: list[AttemptData]
     card_states: list[CardStateData]
     review_logs: list[ReviewData]
+    outcomes: list[OutcomeData] = Field(default_factory=list)  # version 3
     sha256: str
 
 
@@ -123,6 +137,7 @@ class ProgressReport:
     reviews: int = 0
     card_states: int = 0
     settings: int = 0
+    outcomes: int = 0
     already_there: dict[str, int] = field(default_factory=dict)
 
 
@@ -168,6 +183,10 @@ def _document(ctx: Context, session: Session) -> dict[str, Any]:
         review_logs=[ReviewData(uid=r.uid, card_id=r.card_id, rating=r.rating,
                                 reviewed_at=r.reviewed_at, duration_ms=r.duration_ms)
                      for r in review_logs(session, learner.id)],
+        outcomes=[OutcomeData(uid=o.uid, pack_id=o.pack_id, result="pass" if o.passed else "fail",
+                              exam_date=o.exam_date, section_feedback=o.section_feedback,
+                              recorded_at=o.recorded_at)
+                  for o in outcome_rows(session, learner_id=learner.id)],
         sha256="",
     )  # fmt: skip
     body = document.model_dump(mode="json")
@@ -195,6 +214,7 @@ def export_progress(ctx: Context, path: Path) -> ProgressReport:
         reviews=len(body["review_logs"]),
         card_states=len(body["card_states"]),
         settings=len(body["settings"]),
+        outcomes=len(body["outcomes"]),
     )
 
 
@@ -244,6 +264,7 @@ def _check_unique(path: Path, document: ProgressFile) -> None:
         "review log": [r.uid for r in document.review_logs],
         "card state": [c.card_id for c in document.card_states],
         "setting": [s.key for s in document.settings],
+        "reported result": [o.uid for o in document.outcomes],
     }
     for name, keys in groups.items():
         if len(keys) != len(set(keys)):
@@ -258,6 +279,7 @@ def import_progress(ctx: Context, path: Path) -> ProgressReport:
         counts = _merge_attempts(session, lid, document.attempts, path)
         counts |= _merge_reviews(session, lid, document.review_logs, path)
         counts |= _merge_states(session, lid, document)
+        counts |= _merge_outcomes(session, lid, document.outcomes, path)
     added = {k: v for k, v in counts.items() if not k.startswith("known ")}
     return ProgressReport(
         path=path,
@@ -267,6 +289,7 @@ def import_progress(ctx: Context, path: Path) -> ProgressReport:
         reviews=added["reviews"],
         card_states=added["card_states"],
         settings=added["settings"],
+        outcomes=added["outcomes"],
         already_there={k[6:]: v for k, v in counts.items() if k.startswith("known ") and v},
     )
 
@@ -329,6 +352,21 @@ def _merge_reviews(
     fresh = [r.model_dump() for r in logs if r.uid not in owners]
     add_review_logs(session, lid, fresh)
     return {"reviews": len(fresh), "known reviews": len(logs) - len(fresh)}
+
+
+def _merge_outcomes(
+    session: Session, lid: int, outcomes: list[OutcomeData], path: Path
+) -> dict[str, int]:
+    """Reported results are matched by uid, like answers: missing ones are appended."""
+    owners = outcome_owners(session, [o.uid for o in outcomes])
+    foreign = next((uid for uid, owner in owners.items() if owner != lid), None)
+    if foreign is not None:
+        raise _foreign(path, "reported result", foreign)
+    fresh = [o for o in outcomes if o.uid not in owners]
+    for o in fresh:
+        add_outcome(session, lid, o.pack_id, o.result == "pass", o.exam_date,
+                    o.section_feedback, o.recorded_at, uid=o.uid)  # fmt: skip
+    return {"outcomes": len(fresh), "known outcomes": len(outcomes) - len(fresh)}
 
 
 def _merge_states(session: Session, lid: int, document: ProgressFile) -> dict[str, int]:

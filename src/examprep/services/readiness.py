@@ -16,6 +16,7 @@ from examprep.services.context import Context
 from examprep.services.evidence import final_answers
 from examprep.services.learners import get_config, learner_id
 from examprep.services.model import Readiness, estimate_readiness, prior_table
+from examprep.services.outcomes import exam_link
 from examprep.store.params import item_params
 
 if TYPE_CHECKING:
@@ -133,8 +134,15 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
         lid = learner_id(ctx, session)
         params = stored_params(session, pack)
         responses = learner_responses(session, pack, lid, now)
+        link = exam_link(session, pack)
     result = estimate_readiness(
-        pack, responses, params, now=now, pass_mark=config.pass_mark, other_marks=(0.6, 0.7, 0.8)
+        pack,
+        responses,
+        params,
+        now=now,
+        pass_mark=config.pass_mark,
+        other_marks=(0.6, 0.7, 0.8),
+        exam_offset=link,
     )
     marks = result.at_marks
     days = sorted({at.date() for _, _, at in responses})[-history_points:] if history_points else []
@@ -142,7 +150,9 @@ def readiness_report(ctx: Context, history_points: int = 30) -> ReadinessReport:
     for day in days:
         end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC)
         upto = [r for r in responses if r[2] <= end]
-        then = estimate_readiness(pack, upto, params, now=end, pass_mark=config.pass_mark)
+        then = estimate_readiness(
+            pack, upto, params, now=end, pass_mark=config.pass_mark, exam_offset=link
+        )
         if then.shown_p_pass is not None:
             history.append((day, then.shown_p_pass))
     return ReadinessReport(

@@ -18,6 +18,7 @@ class StudySummary:
     previous: float | None
     next_three: list[StudyTip]
     withheld: str | None = None
+    assumes: str = ""  # what P(pass) assumes about the real exam, in one line
 
 
 def study_summary(ctx: Context) -> StudySummary:
@@ -36,4 +37,5 @@ def study_summary(ctx: Context) -> StudySummary:
         previous=float(previous) if isinstance(previous, int | float) else None,
         next_three=report.study_next[:3],
         withheld=report.withheld,
+        assumes=report.now.assumes,
     )

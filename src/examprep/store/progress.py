@@ -66,7 +66,7 @@ def attempts_by_uid(session: Session, uids: Sequence[str]) -> dict[str, AttemptR
     return found
 
 
-def _owners(session: Session, column: Any, owner: Any, uids: Sequence[str]) -> dict[str, int]:
+def owners_of(session: Session, column: Any, owner: Any, uids: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in _chunks(uids):
         for uid, lid in session.execute(select(column, owner).where(column.in_(chunk))):
@@ -76,12 +76,12 @@ def _owners(session: Session, column: Any, owner: Any, uids: Sequence[str]) -> d
 
 def response_owners(session: Session, uids: Sequence[str]) -> dict[str, int]:
     """uid -> learner id of the response events that already exist."""
-    return _owners(session, ResponseRow.uid, ResponseRow.learner_id, uids)
+    return owners_of(session, ResponseRow.uid, ResponseRow.learner_id, uids)
 
 
 def review_owners(session: Session, uids: Sequence[str]) -> dict[str, int]:
     """uid -> learner id of the review logs that already exist."""
-    return _owners(session, ReviewLogRow.uid, ReviewLogRow.learner_id, uids)
+    return owners_of(session, ReviewLogRow.uid, ReviewLogRow.learner_id, uids)
 
 
 def add_attempt(session: Session, learner_id: int, fields: dict[str, Any]) -> AttemptRow:
@@ -155,6 +155,7 @@ __all__ = [
     "learner_card_states",
     "learner_events",
     "learner_settings",
+    "owners_of",
     "put_card_state_at",
     "put_setting_at",
     "response_owners",

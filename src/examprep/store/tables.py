@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -169,6 +170,36 @@ class SettingRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class OutcomeRow(Base):
+    """A real exam result a learner reported. Never updated or deleted: a correction is a new
+    row for the same exam date, and the latest recorded one counts."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uid: Mapped[str] = mapped_column(String(40), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    pack_id: Mapped[str] = mapped_column(String(80))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    exam_date: Mapped[dt.date] = mapped_column(Date)
+    # The score report's feedback per section (section id -> its words), when there is one.
+    section_feedback: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ExamOffsetRow(Base):
+    """The bank-to-exam offset fitted from reported results (`calibrate --outcomes`), per pack."""
+
+    __tablename__ = "exam_offsets"
+
+    pack_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    mean: Mapped[float] = mapped_column(Float)
+    se: Mapped[float] = mapped_column(Float)
+    outcomes: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[int] = mapped_column(Integer)
+    fitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class SignInLimitRow(Base):
     """Sign-in attempts counted in the current window for one account name or client address."""
 
@@ -194,8 +225,10 @@ __all__ = [
     "AttemptRow",
     "Base",
     "CardStateRow",
+    "ExamOffsetRow",
     "ItemParamRow",
     "LearnerRow",
+    "OutcomeRow",
     "ResponseRow",
     "ReviewLogRow",
     "SettingRow",

@@ -65,6 +65,7 @@ class DashboardPage:
     open_exam: int | None
     expired_exams: list[int]
     metacognition: Metacognition
+    assumes: str = ""  # what P(pass) assumes about the real exam, in one line
 
 
 def dashboard_page(ctx: Context) -> DashboardPage:
@@ -97,6 +98,7 @@ def dashboard_page(ctx: Context) -> DashboardPage:
         open_exam=resumable.attempt if resumable else None,
         expired_exams=expired_exams(ctx),
         metacognition=metacognition(ctx),
+        assumes=now.assumes,
     )
 
 

@@ -76,6 +76,7 @@ class AdaptiveDonePage:
     correct: int = 0
     sections: tuple[SectionBar, ...] = ()  # this session's sections, weakest estimate first
     session_right: dict[str, tuple[int, int]] = field(default_factory=dict)  # right, asked
+    assumes: str = ""  # what P(pass) assumes about the real exam, in one line
 
     @property
     def diagnostic(self) -> bool:
@@ -255,5 +256,6 @@ def show_done(request: Request, ctx: Ctx, attempt: AttemptId) -> Response:
         correct=done.correct,
         sections=tuple(bars),
         session_right=asked,
+        assumes=report.now.assumes,
     )
     return render(request, "study_done.html", page, page.mode)
