@@ -190,7 +190,9 @@ def test_cli_link_notes_proposes_then_writes(tmp_path: Path) -> None:
 
 
 def test_notes_prints_one_section_for_a_link() -> None:
-    result = runner.invoke(app, ["notes", "n-s3-training-problems#class-imbalance", "--json"])
+    result = runner.invoke(
+        app, ["notes", "n-s3-training-problems#class-imbalance-downsample-and-upweight", "--json"]
+    )
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)["notes"][0]["body"]
     assert body.startswith("## Class imbalance") and "## Data leakage" not in body
