@@ -243,7 +243,8 @@ def _diagnostic(runs: list[dict[str, Any]]) -> dict[str, Any]:
                 d = r[which]
                 stop = np.array(d["stop"], dtype=float)
                 p_stop = np.array(d["p_stop"])
-                target = float(np.mean(r["random"]["sd"]))
+                key = "sd" if which == "calibrated" else "sd_fresh"
+                target = float(np.mean(r["random"][key]))  # random 25, same parameters
                 sd = np.array(d["sd"])
                 reached = sd <= target
                 need = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, S.DIAGNOSTIC_MAX)
@@ -331,6 +332,7 @@ def render(result: dict[str, Any]) -> str:
                     fmt(b["logistic_pct"]["brier"]),
                     f"{b['oracle']['brier'][0]:.3f}",
                     fmt(b["ours"]["ece"]),
+                    f"{b['oracle']['ece'][0]:.3f}",
                     fmt(b["ours_linked"]["ece"]),
                     fmt(b["beta_binomial"]["ece"]),
                     f"{b['ours']['auc'][0]:.3f} / {b['beta_binomial']['auc'][0]:.3f}",
@@ -352,6 +354,7 @@ def render(result: dict[str, Any]) -> str:
                     "logistic (labels)",
                     "oracle θ",
                     "ECE ours",
+                    "ECE oracle θ (noise floor)",
                     "ECE ours + offset",
                     "ECE beta-binomial",
                     "AUC ours / bb",

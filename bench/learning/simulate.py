@@ -7,7 +7,8 @@
   `services.model.estimate_readiness`, exactly as `next_question` calls them) against random
   practice, same learners, then the hidden exam;
 - `diagnostic_job`: the placement test (`services.adaptive.DIAGNOSTIC` stop rule) with
-  fresh-install and with calibrated parameters against a fixed random 25-item form.
+  fresh-install and with calibrated parameters against a fixed random 25-item form (whose
+  posterior SD, under the same parameters, is the precision target).
 
 Item parameters: "calibrated" = `services.model.calibrate` on a simulated pilot (other
 learners, `pilot` answers per item, same truth); "fresh" = the pack's author priors.
@@ -249,7 +250,7 @@ def diagnostic_job(job: tuple[T.Truth, int, int, int]) -> dict[str, Any]:
     out: dict[str, Any] = {"truth": truth.name, "seed": seed, "y": []}
     for which in ("fresh", "calibrated"):
         out[which] = {"stop": [], "p_stop": [], "sd": [], "p_full": []}
-    out["random"] = {"sd": [], "p_full": []}
+    out["random"] = {"sd": [], "p_full": [], "sd_fresh": []}
     for j in range(n_learners):
         before = new_learner(world, rng)
         for which in ("fresh", "calibrated"):
@@ -292,6 +293,7 @@ def diagnostic_job(job: tuple[T.Truth, int, int, int]) -> dict[str, Any]:
         est = readiness(world, "calibrated", responses)
         out["random"]["sd"].append(est.se)
         out["random"]["p_full"].append(est.p_pass)
+        out["random"]["sd_fresh"].append(readiness(world, "fresh", responses).se)
         passed, _, _ = sit_exam(world, before, np.random.default_rng([seed, 7, j]), 0)
         out["y"].append(passed)
     return out
