@@ -47,6 +47,12 @@ DAY = dt.timedelta(days=1)
 REVIEW_SECONDS = 20
 FIRST_RATING = (0.24, 0.094, 0.495, 0.171)
 SUCCESS_RATING = (0.224, 0.631, 0.145)  # Hard, Good, Easy
+# Ratings after a success from review logs: the FSRS author's own Anki logs as analysed by the
+# FSRS4Anki v3.2.0 optimizer (https://forums.ankiweb.net/t/23768): second reviews after a first
+# "Good" were Again 410, Hard 1,091, Good 6,527, Easy 724, i.e. Hard 0.131, Good 0.782,
+# Easy 0.087 of the successes. "revlog" uses these shares, with Hard tied to low recall
+# (P(Hard) = 0.131 (1 - R) / 0.1, clipped to 0.02-0.5; an assumption, not from the source).
+REVLOG_HARD, REVLOG_EASY = 0.131, 0.087
 NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 ARMS = ("sm2", "fsrs90", "fsrs80", "ours", "ours_nocap", "sm2_im60", "fsrs95")
 FAMILIES = ("fsrs", "actr", "hlr")
@@ -58,9 +64,10 @@ ACTR_TAU = -2.4  # retrieval threshold: SM-2 ends near 0.9 recall under this tru
 class SM2:
     """Anki's SM-2 with default settings: steps 1m 10m, graduate 1 d, easy 4 d, ease 2.5."""
 
-    def __init__(self, interval_modifier: float = 1.0) -> None:
+    def __init__(self, interval_modifier: float = 1.0, exam: dt.datetime | None = None) -> None:
         self.cards: dict[int, dict[str, Any]] = {}
         self.modifier = interval_modifier  # Anki's "interval modifier" (1.0 by default)
+        self.exam = exam  # if given, every interval ends by the day before the exam
 
     def review(self, cid: int, rating: int, now: dt.datetime) -> None:
         c = self.cards.setdefault(cid, {"phase": "learn", "step": 0, "ivl": 0.0, "ease": 2.5})
@@ -98,9 +105,14 @@ class SM2:
             else:
                 new = (ivl + late) * c["ease"] * 1.3
                 c["ease"] += 0.15
-            c["ivl"] = float(min(36500, max(round(new * self.modifier), ivl + 1)))
+            c["ivl"] = float(min(self._max_interval(now), max(round(new * self.modifier), ivl + 1)))
             c["due"] = now + c["ivl"] * DAY
         c["last"] = now
+
+    def _max_interval(self, now: dt.datetime) -> float:
+        if self.exam is None:
+            return 36500.0
+        return float(max(1, math.ceil((self.exam - now) / DAY) - 1))
 
     def due(self, now: dt.datetime) -> list[int]:
         return [cid for cid, c in self.cards.items() if c["due"] <= now]
@@ -297,6 +309,7 @@ def _learner(job: tuple[str, int]) -> dict[str, Any]:
         rng = np.random.default_rng([*seed, 2])  # same outcome stream for every arm
         arm = make_arm(arm_name, exam_day.date(), w["priority"])
         reviews = introduced = final3 = last_day = 0
+        ratings = dict.fromkeys(NAMES, 0)
         for day in range(w["days"]):
             if skipped[day]:
                 continue
@@ -318,8 +331,10 @@ def _learner(job: tuple[str, int]) -> dict[str, Any]:
                     clock = nxt
                     continue
                 for cid in due:
-                    ok = rng.random() < truth.recall(cid, clock)
-                    rating = int(rng.choice(3, p=SUCCESS_RATING)) + 2 if ok else 1
+                    r = truth.recall(cid, clock)
+                    ok = rng.random() < r
+                    rating = success_rating(rng, r, w.get("ratings", "fixed")) if ok else 1
+                    ratings[rating] += 1
                     truth.study(cid, rating, clock)
                     arm.review(cid, rating, clock)
                     reviews += 1
@@ -340,13 +355,25 @@ def _learner(job: tuple[str, int]) -> dict[str, Any]:
             "stuck": getattr(arm, "stuck", 0),
             "reviews_final_3_days": final3,
             "reviews_last_day": last_day,
+            "hard_share": ratings[2] / max(1, ratings[2] + ratings[3] + ratings[4]),
         }
     return out
+
+
+def success_rating(rng: np.random.Generator, recall: float, model: str) -> int:
+    """Hard (2), Good (3) or Easy (4) after a successful review."""
+    if model == "fixed":
+        return int(rng.choice(3, p=SUCCESS_RATING)) + 2
+    hard = min(0.5, max(0.02, REVLOG_HARD * (1 - recall) / 0.1))
+    u = rng.random()
+    return 2 if u < hard else 4 if u > 1 - REVLOG_EASY else 3
 
 
 def make_arm(name: str, exam: dt.date, priority: dict[str, float]) -> Any:
     if name == "sm2":
         return SM2()
+    if name == "sm2_cap":
+        return SM2(exam=dt.datetime.combine(exam, START.timetz()))
     if name == "sm2_im60":
         return SM2(interval_modifier=0.6)
     if name == "fsrs95":

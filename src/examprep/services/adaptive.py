@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from examprep.engine.exam import spread_keys
+from examprep.engine.irt import ItemParams
 from examprep.engine.selection import (
     Candidate,
     StopRule,
@@ -31,6 +35,9 @@ from examprep.services.outcomes import exam_link
 from examprep.services.readiness import learner_responses, stored_params
 from examprep.services.views import QuestionView
 from examprep.store.attempts import create_attempt, finish_attempt
+
+if TYPE_CHECKING:
+    from examprep.content.loader import Pack
 
 RECENT_DAYS = 7  # an item answered this recently is not asked again adaptively
 ADAPTIVE_MODES = ("diagnostic", "study")
@@ -94,32 +101,8 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
         if attempt.mode == "diagnostic" and DIAGNOSTIC.done(asked, readiness.se, readiness.p_pass):
             return Step(attempt_id, None, asked, readiness, _stop_reason(asked, readiness))
         recent = {item for item, _, at in responses if now - at < dt.timedelta(days=RECENT_DAYS)}
-        exclude = recent | {f.item_id for f in form}
-        candidates = [
-            Candidate(q.id, q.section, params[q.id], q.family)
-            for q in pack.questions
-            if not q.generated
-        ]
-        asked_families = {
-            family for f in form if (family := pack.question(f.item_id).family) is not None
-        }
-        abilities = {s: e.theta for s, e in readiness.by_section.items()}
-        cut_theta = theta_for_score([params[c.id] for c in candidates], mark)
-        targets = section_targets({s.id: s.weight for s in pack.sections}, abilities, cut_theta)
-        asked_by_section: dict[str, int] = {}
-        for f in form:
-            section = pack.question(f.item_id).section
-            asked_by_section[section] = asked_by_section.get(section, 0) + 1
         rng = random.Random(attempt.seed + asked)
-        pick = next_item(
-            candidates,
-            abilities,
-            targets,
-            asked_by_section,
-            exclude,
-            rng,
-            asked_families=asked_families,
-        )
+        pick = pick_question(pack, params, readiness, [f.item_id for f in form], recent, rng, mark)
         if pick is None:
             return Step(attempt_id, None, asked, readiness, "no unasked questions are left")
         [placed] = spread_keys([item_of(pack.question(pick.id))], rng)
@@ -127,6 +110,42 @@ def next_question(ctx: Context, attempt_id: int) -> Step:
         session.flush()
         view = view_of(pack, session, attempt, now)
         return Step(attempt_id, view.questions[-1], asked + 1, readiness)
+
+
+def pick_question(
+    pack: Pack,
+    params: Mapping[str, ItemParams],
+    readiness: Readiness,
+    asked_ids: Sequence[str],
+    recent: set[str],
+    rng: random.Random,
+    pass_mark: float,
+) -> Candidate | None:
+    """The next adaptive question of a session (no database: bench/learning calls it too).
+
+    Blueprint targets boosted toward sections below the cut, one item per family in a
+    session, nothing asked in this session or answered in the last RECENT_DAYS (`recent`).
+    """
+    candidates = [
+        Candidate(q.id, q.section, params[q.id], q.family)
+        for q in pack.questions
+        if not q.generated
+    ]
+    asked = [pack.question(i) for i in asked_ids]
+    asked_families = {q.family for q in asked if q.family is not None}
+    abilities = {s: e.theta for s, e in readiness.by_section.items()}
+    cut_theta = theta_for_score([c.params for c in candidates], pass_mark)
+    targets = section_targets({s.id: s.weight for s in pack.sections}, abilities, cut_theta)
+    asked_by_section = Counter(q.section for q in asked)
+    return next_item(
+        candidates,
+        abilities,
+        targets,
+        asked_by_section,
+        recent | set(asked_ids),
+        rng,
+        asked_families=asked_families,
+    )
 
 
 def _stop_reason(asked: int, readiness: Readiness) -> str:
