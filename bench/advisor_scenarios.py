@@ -1,4 +1,4 @@
-"""Advisor scenarios: share that reaches the expected leaf, questions per walk (docs/benchmarks.md §8).
+"""Advisor scenarios: share reaching the expected leaf, questions per walk (benchmarks §8).
 
 Walks the scenario sets with the answers recorded for each (the test set in
 tests/data/advisor-scenarios.yaml and the held-out set in bench/data/advisor-heldout.yaml,
