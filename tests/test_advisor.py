@@ -107,6 +107,14 @@ GIVEAWAYS: dict[str, tuple[str, ...]] = {
     "l-model-registry": ("Model Registry", "alias"),
     "l-colab-enterprise": ("Colab",),
     "l-workbench": ("Workbench", "JupyterLab"),
+    "l-ml-metadata": ("ML Metadata", "lineage"),
+    "l-cpu-training": ("CPU",),
+    "l-gpu-training": ("GPU",),
+    "l-tpu-training": ("TPU",),
+    "l-traffic-split": ("traffic split", "canary"),
+    "l-bqml-explain": ("ML.EXPLAIN_PREDICT", "ML.GLOBAL_EXPLAIN"),
+    "l-explainable-ai": ("Explainable AI",),
+    "l-gcs-fuse": ("FUSE", "/gcs"),
 }
 
 
@@ -194,7 +202,7 @@ def test_partial_answers_return_the_next_question() -> None:
     data = run_json("--answer", "d-goal=serve")
     assert data["result"] is None
     assert data["next"]["id"] == "d-serve-timing"
-    assert {c["id"] for c in data["next"]["choices"]} == {"offline", "online"}
+    assert {c["id"] for c in data["next"]["choices"]} == {"offline", "rollout", "online"}
     assert run_json()["next"]["id"] == "d-goal"
 
 
