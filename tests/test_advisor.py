@@ -115,6 +115,16 @@ GIVEAWAYS: dict[str, tuple[str, ...]] = {
     "l-bqml-explain": ("ML.EXPLAIN_PREDICT", "ML.GLOBAL_EXPLAIN"),
     "l-explainable-ai": ("Explainable AI",),
     "l-gcs-fuse": ("FUSE", "/gcs"),
+    "l-tfdv": ("TFDV", "ExampleValidator", "Data Validation"),
+    "l-distributed-training": ("distributed training", "worker pool"),
+    "l-spot-vms": ("Spot",),
+    "l-cohost": ("co-host", "resource pool"),
+    "l-endpoint-autoscaling": ("autoscal",),
+    "l-safety-filters": ("safety filter", "safety setting"),
+    "l-vpc-sc": ("VPC Service Controls", "perimeter"),
+    "l-embeddings": ("embedding",),
+    "l-bqml-arima": ("ARIMA",),
+    "l-knowledge-catalog": ("Knowledge Catalog", "Dataplex"),
 }
 
 
@@ -202,7 +212,7 @@ def test_partial_answers_return_the_next_question() -> None:
     data = run_json("--answer", "d-goal=serve")
     assert data["result"] is None
     assert data["next"]["id"] == "d-serve-timing"
-    assert {c["id"] for c in data["next"]["choices"]} == {"offline", "rollout", "online"}
+    assert {c["id"] for c in data["next"]["choices"]} == {"offline", "rollout", "scaling", "online"}
     assert run_json()["next"]["id"] == "d-goal"
 
 
