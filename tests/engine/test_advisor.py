@@ -19,6 +19,7 @@ from examprep.engine.advisor import (
     reachable_leaves,
     walk,
 )
+from examprep.engine.tree_layout import layout_tree
 
 TREE = Tree(
     root="d-ml",
@@ -190,3 +191,20 @@ def test_a_leaf_still_reachable_from_the_answer_is_not_ruled_out() -> None:
     assert done.leaf == "l-other"
     assert done.ruled_out == []
     assert [r.leaf for r in done.open] == ["l-shared"]
+
+
+def test_layout_places_each_leaf_on_its_own_row_and_marks_the_path() -> None:
+    plan = layout_tree(TREE, {("d-ml", "ml"), ("d-data", "files")})
+    leaves = [b for b in plan.boxes if b.kind == "leaf"]
+    questions = {b.ref: b for b in plan.boxes if b.kind == "question"}
+    assert [b.ref for b in leaves] == ["l-rules", "l-bqml", "l-automl", "l-custom"]
+    assert len({b.y for b in leaves}) == 4 and plan.height > max(b.y for b in leaves)
+    assert questions["d-ml"].x < questions["d-data"].x < questions["d-code"].x
+    ys = [b.y for b in leaves if b.ref in {"l-automl", "l-custom"}]
+    assert min(ys) <= questions["d-code"].y <= max(ys)
+    assert {b.ref for b in plan.boxes if b.on_path} == {"d-ml", "d-data", "d-code"}
+    assert {(e.node, e.choice) for e in plan.edges if e.on_path} == {
+        ("d-ml", "ml"),
+        ("d-data", "files"),
+    }
+    assert len(plan.edges) == 6 and plan.width > questions["d-code"].x

@@ -63,3 +63,15 @@ def test_not_sure_follows_the_common_answer_and_names_the_alternative(
     assert "If instead “Huge”: Archive Store" in text
     assert "If instead “Disk blocks for a machine”: Disk Store" in text
     assert 'href="/advisor?a=d-kind%3Anot-sure">change' in done.text
+
+
+def test_the_diagram_highlights_the_path_just_walked(rich_client: TestClient) -> None:
+    first = rich_client.get("/advisor").text
+    assert first.count("<svg") == 1 and 'viewBox="0 0 ' in first
+    assert first.count('class="question on"') == 1  # only the root before any answer
+    done = rich_client.get("/advisor?a=d-kind:objects&a=d-size:not-sure").text
+    assert done.count('class="question on"') == 2
+    assert done.count('class="leaf on"') == 1 and done.count('class="edge on"') == 2
+    bucket = done.index('class="leaf on"')
+    assert "Bucket Store" in done[bucket : done.index("</g>", bucket)]
+    assert 'href="#zoom-2"' in done

@@ -6,9 +6,9 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from examprep.content.advisor import advisor_tree, leaf_title, outline_lines, tree_svg
 from examprep.engine.advisor import (
     NOT_SURE,
-    Branch,
     Question,
     RuledOut,
     Tree,
@@ -31,27 +31,13 @@ def _tree(pack: Pack) -> AdvisorTree:
 
 def engine_tree(pack: Pack) -> Tree:
     """The pack's advisor.yaml as the engine's tree."""
-    data = _tree(pack)
-    questions = {
-        n.id: Question(
-            n.id,
-            n.question,
-            n.why,
-            tuple(Branch(c.id, c.label, c.next, c.leaf, c.situation) for c in n.choices),
-            n.common,
-        )
-        for n in data.nodes
-    }
-    return Tree(root=data.root, questions=questions, leaves=frozenset(x.id for x in data.leaves))
+    return advisor_tree(_tree(pack))
 
 
-def leaf_title(pack: Pack, leaf: Leaf) -> str:
-    """The leaf's heading: the product's current name from names.yaml, then how it is used."""
-    products = {p.id: p for p in pack.names}
-    name = products[leaf.name].name if leaf.name in products else None
-    if name and leaf.use:
-        return f"{name}: {leaf.use}"
-    return name or leaf.use or leaf.id
+def tree_diagram(pack: Pack, path: list[dict[str, Any]] | None = None) -> str:
+    """The tree as SVG, with the choices of a walk's `path` highlighted."""
+    _tree(pack)
+    return tree_svg(pack, [(s["node"], s["choice"]) for s in path or []])
 
 
 @dataclass(frozen=True)
@@ -210,24 +196,8 @@ def tree_json(pack: Pack) -> dict[str, Any]:
 
 def tree_outline(pack: Pack) -> list[str]:
     """The tree as indented lines, depth-first from the root."""
-    data = _tree(pack)
-    nodes = {n.id: n for n in data.nodes}
-    leaves = {x.id: x for x in data.leaves}
-    lines: list[str] = []
-
-    def visit(node_id: str, depth: int) -> None:
-        node = nodes[node_id]
-        lines.append(f"{'  ' * depth}? {node.question}")
-        for choice in node.choices:
-            if choice.leaf is not None:
-                title = leaf_title(pack, leaves[choice.leaf])
-                lines.append(f"{'  ' * (depth + 1)}- {choice.label} => {title}")
-            else:
-                lines.append(f"{'  ' * (depth + 1)}- {choice.label}")
-                visit(str(choice.next), depth + 2)
-
-    visit(data.root, 0)
-    return lines
+    _tree(pack)
+    return outline_lines(pack)
 
 
 def tree_mermaid(pack: Pack) -> str:

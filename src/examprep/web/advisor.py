@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from examprep.engine.advisor import NOT_SURE
 from examprep.errors import InvalidInput
-from examprep.services.advisor import advise, tree_json
+from examprep.services.advisor import advise, tree_diagram, tree_json
 from examprep.web.pages import Ctx, render
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class AdvisorPage:
     tree: TreeNode
     not_sure: Link | None = None
     unsure: list[Unsure] = field(default_factory=list)
+    diagram: str = ""  # SVG markup, every text escaped by content.advisor.render_svg
     restart: str = "/advisor"
     sources: list[str] = field(default_factory=list)
 
@@ -147,6 +148,7 @@ def show_advisor(
         )
         if nxt
         else None,
+        diagram=tree_diagram(ctx.pack, advice.path),
         unsure=[
             Unsure(
                 n["question"],
