@@ -203,3 +203,19 @@ def test_bundled_guide_pdf_pages_render(bundled: Pack) -> None:
     assert all(_page_has_ink(pdf, i) for i in (0, 1, pages // 2, pages - 1))
     text = pdf[0].get_textpage().get_text_range()
     assert "study guide" in text and "Contents" in text
+
+
+def test_the_guide_draws_the_decision_tree(bundled: Pack) -> None:
+    page = guide_html(bundled, TODAY)
+    chapter = page[page.index('id="decision-tree"') :]
+    assert chapter.index("<svg") < chapter.index("</section>")
+    assert page.count('class="leaf"') == sum(
+        1
+        for n in bundled.advisor.nodes
+        for c in n.choices
+        if c.leaf  # type: ignore[union-attr]
+    )
+    assert "RAG Engine" in chapter and "What must the solution produce?" in chapter
+    text = guide_markdown(bundled, TODAY)
+    assert "## The product-choice decision tree" in text
+    assert "? What kind of generative solution is it?" in text

@@ -252,29 +252,32 @@ nodes:
   - id: d-a
     question: First?
     why: Because.
+    common: one
     choices:
       - {id: one, label: One, next: d-b}
       - {id: two, label: Two, leaf: l-x}
   - id: d-b
     question: Second?
     why: Because.
+    common: out
     choices:
       - {id: back, label: Back, next: d-a}
       - {id: out, label: Out, leaf: l-x}
   - id: d-lonely
     question: Never asked?
     why: Because.
+    common: a
     choices:
       - {id: a, label: A, leaf: l-x}
       - {id: b, label: B, leaf: l-x}
 leaves:
   - id: l-x
-    product: X
+    name: x-store
     why: It fits.
     sources: [https://docs.example.org/x]
     questions: [q-404]
   - id: l-orphan
-    product: Y
+    use: Y
     why: Never reached.
     sources: [https://docs.example.org/y]
 """
@@ -284,10 +287,27 @@ def test_advisor_structure(tmp_path: Path) -> None:
     root = make_pack(tmp_path, {"advisor.yaml": ADVISOR})
     assert messages(root) == [
         "advisor.yaml:1: nodes: cycle: d-a -> d-b -> d-a",
-        "advisor.yaml:15: d-lonely: node is not reachable from the root",
-        "advisor.yaml:22: l-x.questions: unknown question 'q-404'",
-        "advisor.yaml:27: l-orphan: leaf is not reachable from the root",
+        "advisor.yaml:17: d-lonely: node is not reachable from the root",
+        "advisor.yaml:25: l-x.name: unknown product 'x-store'",
+        "advisor.yaml:25: l-x.questions: unknown question 'q-404'",
+        "advisor.yaml:30: l-orphan: leaf is not reachable from the root",
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("    common: one\n", "    common: three\n", "common 'three' is not one of the choices"),
+        ("{id: two,", "{id: not-sure,", "reserved for the 'not sure' answer"),
+        ("    use: Y\n", "    use: Y (formerly Z)\n", "must not give former names"),
+        ("    use: Y\n", "", "a leaf needs `name`"),
+    ],
+)
+def test_advisor_nodes_and_leaves_are_checked(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    root = make_pack(tmp_path, {"advisor.yaml": ADVISOR.replace(old, new, 1)})
+    assert any(message in m for m in messages(root)), messages(root)
 
 
 def test_note_front_matter(tmp_path: Path) -> None:

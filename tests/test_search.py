@@ -91,7 +91,10 @@ RIGHT_NOTE = [
     ("prebuilt containers", "n-s4-prediction-containers"),
     ("Coral Edge TPU", "n-s4-serving-hardware"),
     ("BigQuery ML k-means", "n-s1-bqml-model-types n-s1-bqml-features-predictions"),
-    ("matrix factorization recommendations", "n-s1-bqml-model-types n-s1-conversational-recommendations"),
+    (
+        "matrix factorization recommendations",
+        "n-s1-bqml-model-types n-s1-conversational-recommendations",
+    ),
     ("ROC AUC threshold", "n-s3-evaluation-metrics"),
     ("RMSE MAE regression metrics", "n-s3-evaluation-metrics"),
     ("Vertex AI Experiments", "n-s2-experiments-lineage"),

@@ -104,29 +104,30 @@ nodes:
 - id: d-kind
   question: What do you store?
   why: "Objects and blocks need different products. {XSS}"
+  common: objects
   choices:
   - {{id: objects, label: Whole files, next: d-size}}
   - {{id: blocks, label: Disk blocks for a machine, leaf: l-disk}}
 - id: d-size
   question: How big are the files?
   why: Size decides the storage class.
+  common: small
   choices:
   - {{id: small, label: Small, leaf: l-bucket}}
   - {{id: huge, label: Huge, leaf: l-archive}}
 leaves:
 - id: l-disk
-  product: Disk Store
+  use: Disk Store
   why: Block devices for machines.
   sources: [https://docs.example.org/S1.1.b]
 - id: l-bucket
-  product: Bucket Store
-  names: [bucket-store]
+  name: bucket-store
   why: "Objects by key. {XSS}"
   instead:
   - {{leaf: l-archive, when: the files are huge}}
   sources: [https://docs.example.org/S1.1.a]
 - id: l-archive
-  product: Archive Store
+  use: Archive Store
   why: Cold objects.
   sources: [https://docs.example.org/S1.1.a]
 """

@@ -15,6 +15,8 @@ def test_the_first_question_and_the_tree(rich_client: TestClient) -> None:
     assert "What do you store?" in text
     assert 'href="/advisor?a=d-kind%3Aobjects"' in page.text
     assert 'href="/advisor?a=d-kind%3Ablocks"' in page.text
+    assert 'href="/advisor?a=d-kind%3Anot-sure"' in page.text
+    assert "Not sure (goes on as if: Whole files)" in text
     assert "The whole decision tree" in text and "Huge → Archive Store" in text
 
 
@@ -48,3 +50,28 @@ def test_advisor_text_is_escaped(rich_client: TestClient) -> None:
     for path in ("/advisor", "/advisor?a=d-kind:objects&a=d-size:small"):
         page = rich_client.get(path).text
         assert "<script>alert" not in page and "&lt;script&gt;alert(" in page
+
+
+def test_not_sure_follows_the_common_answer_and_names_the_alternative(
+    rich_client: TestClient,
+) -> None:
+    done = rich_client.get("/advisor?a=d-kind:not-sure&a=d-size:not-sure")
+    text = main_text(done.text)
+    assert "Recommendation: Bucket Store" in text
+    assert "Not sure (assumed: Whole files)" in text
+    assert "You were not sure: How big are the files?" in text
+    assert "If instead “Huge”: Archive Store" in text
+    assert "If instead “Disk blocks for a machine”: Disk Store" in text
+    assert 'href="/advisor?a=d-kind%3Anot-sure">change' in done.text
+
+
+def test_the_diagram_highlights_the_path_just_walked(rich_client: TestClient) -> None:
+    first = rich_client.get("/advisor").text
+    assert first.count("<svg") == 1 and 'viewBox="0 0 ' in first
+    assert first.count('class="question on"') == 1  # only the root before any answer
+    done = rich_client.get("/advisor?a=d-kind:objects&a=d-size:not-sure").text
+    assert done.count('class="question on"') == 2
+    assert done.count('class="leaf on"') == 1 and done.count('class="edge on"') == 2
+    bucket = done.index('class="leaf on"')
+    assert "Bucket Store" in done[bucket : done.index("</g>", bucket)]
+    assert 'href="#zoom-2"' in done

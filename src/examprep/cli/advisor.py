@@ -12,7 +12,7 @@ from rich.text import Text
 from examprep import services
 from examprep.cli.output import console, context, handles_errors, print_json
 from examprep.cli.study import run_practice
-from examprep.engine.advisor import WalkError, answers_from_pairs
+from examprep.engine.advisor import NOT_SURE, WalkError, answers_from_pairs
 from examprep.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -27,14 +27,16 @@ def render_advice(out: Console, advice: Advice) -> None:
     leaf = advice.leaf
     if leaf is None:
         return
-    former = f" (formerly {', '.join(leaf.former_names)})" if leaf.former_names else ""
-    out.print(
-        Panel(Text(leaf.why), title=f"Recommendation: {leaf.product}{former}", border_style="green")
-    )
+    out.print(Panel(Text(leaf.why), title=f"Recommendation: {leaf.product}", border_style="green"))
+    if leaf.former_names:
+        out.print(f"[bold]Formerly:[/] {', '.join(leaf.former_names)}")
+    if leaf.uses:
+        out.print(f"[bold]Works with:[/] {', '.join(leaf.uses)}")
     if advice.path:
         out.print("[bold]Because you answered[/]")
         for step in advice.path:
-            out.print(f"  {step['question']} → {step['label']}")
+            answer = f"not sure (assumed: {step['label']})" if step["unsure"] else step["label"]
+            out.print(f"  {step['question']} → {answer}")
     if leaf.instead:
         out.print("[bold]Choose something else when[/]")
         for alt in leaf.instead:
@@ -45,6 +47,10 @@ def render_advice(out: Console, advice: Advice) -> None:
             f"[bold]Ruled out by your answers:[/] {', '.join(ruled[:12])}"
             + (" ..." if len(ruled) > 12 else "")
         )
+    for note in advice.unsure:
+        out.print(f"[bold]You were not sure:[/] {note['question']}")
+        for other in note["otherwise"]:
+            out.print(f"  If instead “{other['answer']}”: {', '.join(other['products'])}")
     out.print("[bold]Read more:[/] " + "  ".join(leaf.sources))
     if leaf.questions:
         out.print(f"[bold]Practise this judgement:[/] {', '.join(leaf.questions)}")
@@ -66,6 +72,8 @@ def interactive(out: Console, ctx: Context) -> None:
         out.print(f"\n[bold]{question.text}[/]")
         for index, branch in enumerate(question.branches, 1):
             out.print(f"  {index}. {branch.label}")
+        unsure = len(question.branches) + 1
+        out.print(f"  {unsure}. Not sure (goes on as if: {question.common_branch().label})")
         out.print(HELP)
         try:
             reply = out.input("> ").strip().lower()
@@ -80,8 +88,11 @@ def interactive(out: Console, ctx: Context) -> None:
         elif reply == "r":
             answers.clear()
             order.clear()
-        elif reply.isdigit() and 1 <= int(reply) <= len(question.branches):
-            answers[question.id] = question.branches[int(reply) - 1].id
+        elif reply.isdigit() and 1 <= int(reply) <= unsure:
+            number = int(reply)
+            answers[question.id] = (
+                NOT_SURE if number == unsure else question.branches[number - 1].id
+            )
             order.append(question.id)
         else:
             out.print("[red]Type the number of a choice.[/]")
@@ -172,6 +183,7 @@ def advise(
                 out.print(f"Next question ({advice.next.id}): {advice.next.text}")
                 for b in advice.next.branches:
                     out.print(f"  --answer {advice.next.id}={b.id}   {b.label}")
+                out.print(f"  --answer {advice.next.id}={NOT_SURE}   Not sure")
             else:
                 render_advice(out, advice)
             return

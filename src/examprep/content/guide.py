@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from examprep.content.advisor import outline_lines, tree_svg
 from examprep.content.loader import Pack
 from examprep.content.schema import Note, Product, Table
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
+ADVISOR_ANCHOR = "decision-tree"
 EXAM_TAG = "exam"  # notes with this tag open the guide, in the chapter on the exam itself
 
 
@@ -56,6 +58,12 @@ def guide_outline(pack: Pack) -> list[Chapter]:
         chapters.append(Chapter("other-notes", "Other notes", [], leftovers))
     if pack.tables:
         chapters.append(Chapter("fact-tables", "Fact tables", [], [], list(pack.tables)))
+    if pack.advisor:
+        intro = [
+            "Which product fits? The advisor's questions from left to right, one row per "
+            "recommendation (`examprep advise` walks it, `examprep advise --tree` prints it)."
+        ]
+        chapters.append(Chapter(ADVISOR_ANCHOR, "The product-choice decision tree", intro))
     if pack.names:
         intro = ["Current names as of the exam guide; older material uses the former names."]
         chapters.append(Chapter("product-names", "Product names", intro))
@@ -196,6 +204,8 @@ def guide_markdown(pack: Pack, today: dt.date | None = None) -> str:
         parts += [f'<a id="{chapter.anchor}"></a>', f"## {chapter.title}", *chapter.intro]
         for anchor, title, body in _blocks(pack, chapter):
             parts += [f'<a id="{anchor}"></a>', f"### {title}", body]
+        if chapter.anchor == ADVISOR_ANCHOR:
+            parts.append("```text\n" + "\n".join(outline_lines(pack)) + "\n```")
         if chapter.anchor == "product-names":
             parts.append(_names_markdown(pack.names))
     return "\n\n".join(parts) + "\n"
@@ -228,6 +238,7 @@ pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.5em; }
 a { color: #1a4f9c; overflow-wrap: anywhere; }
 nav ul { list-style: none; padding-left: 1.2em; }
 .meta { color: #444; font-size: 9pt; }
+.diagram svg { width: 100%; height: auto; }
 @media print { nav a::after { content: leader(".") target-counter(attr(href), page); } }
 """
 
@@ -260,6 +271,8 @@ def guide_html(pack: Pack, today: dt.date | None = None) -> str:
         for anchor, title, body in _blocks(pack, chapter):
             out.append(f'<article id="{esc(anchor)}">\n<h3>{esc(title)}</h3>')
             out += [md.render(body), "</article>"]
+        if chapter.anchor == ADVISOR_ANCHOR:
+            out.append(f'<div class="diagram">{tree_svg(pack)}</div>')  # texts escaped inside
         if chapter.anchor == "product-names":
             out.append(md.render(_names_markdown(pack.names)))
         out.append("</section>")

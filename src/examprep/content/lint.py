@@ -163,9 +163,9 @@ def _check_advisor(checks: _Checks) -> None:
                 checks.add(
                     "advisor", f"{leaf.id}.questions", f"unknown question {qid!r}", "leaves", li
                 )
-        for pid in leaf.names:
-            if pid not in products:
-                checks.add("advisor", f"{leaf.id}.names", f"unknown product {pid!r}", "leaves", li)
+        for fld, pid in [("name", leaf.name), *(("uses", p) for p in leaf.uses)]:
+            if pid is not None and pid not in products:
+                checks.add("advisor", f"{leaf.id}.{fld}", f"unknown product {pid!r}", "leaves", li)
     # Reachability and cycles: depth-first walk from the root.
     reached_nodes: set[str] = set()
     reached_leaves: set[str] = set()
@@ -358,7 +358,8 @@ def _texts(pack: Pack) -> list[tuple[str, str, str, tuple[str | int, ...]]]:
                 where = ("nodes", ni, "choices", ci)
                 out.append(("advisor", f"{node.id}.{ch.id}", ch.label, where))
         for li, leaf in enumerate(pack.advisor.leaves):
-            out.append(("advisor", f"{leaf.id}.product", leaf.product, ("leaves", li)))
+            if leaf.use is not None:
+                out.append(("advisor", f"{leaf.id}.use", leaf.use, ("leaves", li)))
     return out
 
 

@@ -14,6 +14,8 @@ from pydantic import (
     model_validator,
 )
 
+from examprep.engine.advisor import NOT_SURE
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 ColumnId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 BulletId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9.-]*$", max_length=40)]
@@ -347,6 +349,16 @@ class Node(Model):
     why: Text
     sources: list[Url] = Field(default_factory=list)
     choices: list[Choice] = Field(min_length=2)
+    common: Id  # the choice that "not sure" follows: the more common situation
+
+    @model_validator(mode="after")
+    def _common_is_a_choice(self) -> Node:
+        ids = [c.id for c in self.choices]
+        if NOT_SURE in ids:
+            raise ValueError(f"choice id {NOT_SURE!r} is reserved for the 'not sure' answer")
+        if self.common not in ids:
+            raise ValueError(f"common {self.common!r} is not one of the choices {ids}")
+        return self
 
 
 class Alternative(Model):
@@ -355,13 +367,25 @@ class Alternative(Model):
 
 
 class Leaf(Model):
+    """A recommendation. Product names come from names.yaml: `name` is the product recommended
+    (its current and former names are shown), `uses` the products it works with, `use` how."""
+
     id: Id
-    product: Text
-    names: list[Id] = Field(default_factory=list)
+    name: Id | None = None
+    use: Text | None = None
+    uses: list[Id] = Field(default_factory=list)
     why: Text
     instead: list[Alternative] = Field(default_factory=list)
     sources: list[Url] = Field(min_length=1)
     questions: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _named(self) -> Leaf:
+        if self.name is None and self.use is None:
+            raise ValueError("a leaf needs `name` (a names.yaml id), `use`, or both")
+        if self.use is not None and "formerly" in self.use.lower():
+            raise ValueError("`use` must not give former names: they come from names.yaml")
+        return self
 
 
 class AdvisorTree(Model):

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from examprep.content.advisor import leaf_title
 from examprep.content.loader import Pack
 from examprep.content.schema import Product, SearchWords
 from examprep.content.wording import (
@@ -120,7 +121,7 @@ def documents(pack: Pack) -> Iterator[Document]:
     if pack.advisor is not None:
         for leaf in pack.advisor.leaves:
             body = "\n".join([leaf.why, *(alt.when for alt in leaf.instead)])
-            yield Document("leaf", leaf.id, leaf.product, body)
+            yield Document("leaf", leaf.id, leaf_title(pack, leaf), body)
     for product in pack.names:
         former = [f"formerly {f.name}" + (f" ({f.note})" if f.note else "") for f in product.former]
         body = "\n".join([product.short or "", *former, product.status, product.note or ""])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -16,12 +16,20 @@ class Branch:
     situation: str | None = None
 
 
+NOT_SURE = "not-sure"  # the answer every question accepts: follow its more common branch
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
     text: str
     why: str
     branches: tuple[Branch, ...]
+    common: str | None = None  # the branch "not sure" follows (default: the first)
+
+    def common_branch(self) -> Branch:
+        """The branch taken when the answer is "not sure"."""
+        return next((b for b in self.branches if b.id == self.common), self.branches[0])
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Step:
     question: str
     choice: str
     label: str
+    unsure: bool = False  # answered "not sure": `choice` is the common branch it followed
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,8 @@ class Walk:
     next: Question | None
     leaf: str | None
     ruled_out: list[RuledOut]
+    # Leaves behind the other branches of questions answered "not sure": still possible.
+    open: list[RuledOut] = field(default_factory=list)
 
 
 class WalkError(ValueError):
@@ -83,12 +94,17 @@ def reachable_leaves(tree: Tree, node: str) -> list[str]:
 
 
 def walk(tree: Tree, answers: Mapping[str, str]) -> Walk:
-    """Follow `answers` (node id -> choice id) from the root as far as they go."""
+    """Follow `answers` (node id -> choice id, or "not-sure") from the root as far as they go.
+
+    "not-sure" follows the question's common branch; the leaves behind its other branches are
+    reported as still open rather than ruled out.
+    """
     unknown = [n for n in answers if n not in tree.questions]
     if unknown:
         raise WalkError(f"unknown question {unknown[0]!r}")
     path: list[Step] = []
     ruled: list[RuledOut] = []
+    still_open: list[RuledOut] = []
     node = tree.root
     used: set[str] = set()
     while True:
@@ -96,22 +112,43 @@ def walk(tree: Tree, answers: Mapping[str, str]) -> Walk:
         choice_id = answers.get(node)
         if choice_id is None:
             _unused(answers, used)
-            return Walk(path, question, None, ruled)
+            return Walk(path, question, None, ruled, still_open)
         used.add(node)
-        branch = next((b for b in question.branches if b.id == choice_id), None)
-        if branch is None:
-            options = ", ".join(b.id for b in question.branches)
-            raise WalkError(f"{node}: no choice {choice_id!r} (choices: {options})")
-        path.append(Step(node, question.text, branch.id, branch.label))
+        unsure = choice_id == NOT_SURE
+        branch = _branch(question, choice_id)
+        path.append(Step(node, question.text, branch.id, branch.label, unsure))
+        # A leaf that the chosen branch can still reach is not excluded by this answer.
+        still = set(_leaves_of(tree, branch))
         for other in question.branches:
             if other.id == branch.id:
                 continue
-            targets = [other.leaf] if other.leaf else reachable_leaves(tree, str(other.next))
-            ruled += [RuledOut(leaf, node, branch.id, other.id) for leaf in targets]
+            targets = [leaf for leaf in _leaves_of(tree, other) if leaf not in still]
+            excluded = [RuledOut(leaf, node, choice_id, other.id) for leaf in targets]
+            if unsure:
+                still_open += excluded
+            else:
+                ruled += excluded
         if branch.leaf is not None:
             _unused(answers, used)
-            return Walk(path, None, branch.leaf, _distinct(ruled, branch.leaf))
+            out = _distinct(ruled, branch.leaf)
+            gone = {r.leaf for r in out}
+            maybe = [r for r in _distinct(still_open, branch.leaf) if r.leaf not in gone]
+            return Walk(path, None, branch.leaf, out, maybe)
         node = str(branch.next)
+
+
+def _leaves_of(tree: Tree, branch: Branch) -> list[str]:
+    return [branch.leaf] if branch.leaf else reachable_leaves(tree, str(branch.next))
+
+
+def _branch(question: Question, choice_id: str) -> Branch:
+    if choice_id == NOT_SURE:
+        return question.common_branch()
+    branch = next((b for b in question.branches if b.id == choice_id), None)
+    if branch is None:
+        options = ", ".join([*(b.id for b in question.branches), NOT_SURE])
+        raise WalkError(f"{question.id}: no choice {choice_id!r} (choices: {options})")
+    return branch
 
 
 def _distinct(ruled: list[RuledOut], reached: str) -> list[RuledOut]:
@@ -202,3 +239,21 @@ def answers_from_pairs(pairs: Sequence[str]) -> dict[str, str]:
             raise WalkError(f"expected NODE=CHOICE, got {pair!r}")
         out[node.strip()] = choice.strip()
     return out
+
+
+def answers_along(tree: Tree, choices: Sequence[str]) -> dict[str, str]:
+    """Choice ids in the order the questions come (or "not-sure") -> {node: choice}.
+
+    WalkError when a choice is not offered by the question it meets, or when choices are left
+    over after a leaf.
+    """
+    answers: dict[str, str] = {}
+    node: str | None = tree.root
+    for choice in choices:
+        if node is None:
+            raise WalkError(f"choice {choice!r} comes after the walk reached a leaf")
+        question = tree.questions[node]
+        branch = _branch(question, choice)
+        answers[node] = choice
+        node = branch.next
+    return answers

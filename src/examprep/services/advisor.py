@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from examprep.content.advisor import advisor_tree, leaf_title, outline_lines, tree_svg
 from examprep.engine.advisor import (
-    Branch,
+    NOT_SURE,
     Question,
+    RuledOut,
     Tree,
     WalkError,
     leaf_answers,
@@ -30,17 +32,13 @@ def _tree(pack: Pack) -> AdvisorTree:
 
 def engine_tree(pack: Pack) -> Tree:
     """The pack's advisor.yaml as the engine's tree."""
-    data = _tree(pack)
-    questions = {
-        n.id: Question(
-            n.id,
-            n.question,
-            n.why,
-            tuple(Branch(c.id, c.label, c.next, c.leaf, c.situation) for c in n.choices),
-        )
-        for n in data.nodes
-    }
-    return Tree(root=data.root, questions=questions, leaves=frozenset(x.id for x in data.leaves))
+    return advisor_tree(_tree(pack))
+
+
+def tree_diagram(pack: Pack, path: list[dict[str, Any]] | None = None) -> str:
+    """The tree as SVG, with the choices of a walk's `path` highlighted."""
+    _tree(pack)
+    return tree_svg(pack, [(s["node"], s["choice"]) for s in path or []])
 
 
 def leaf_walk(pack: Pack, leaf_id: str) -> dict[str, str]:
@@ -54,8 +52,9 @@ def leaf_walk(pack: Pack, leaf_id: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class LeafView:
     id: str
-    product: str
-    former_names: list[str]
+    product: str  # the heading (leaf_title)
+    former_names: list[str]  # of the recommended product only, from names.yaml
+    uses: list[str]  # current names of the products it works with
     why: str
     instead: list[dict[str, str]]
     sources: list[str]
@@ -64,18 +63,27 @@ class LeafView:
 
 def leaf_view(pack: Pack, leaf: Leaf) -> LeafView:
     products = {p.id: p for p in pack.names}
-    former = [f.name for pid in leaf.names if pid in products for f in products[pid].former]
+    named = products.get(leaf.name) if leaf.name else None
+    former = [f.name for f in named.former] if named else []
+    uses = [products[pid].name for pid in leaf.uses if pid in products and pid != leaf.name]
     leaves = {x.id: x for x in _tree(pack).leaves}
     instead = [
         {
             "leaf": alt.leaf,
-            "product": leaves[alt.leaf].product if alt.leaf in leaves else alt.leaf,
+            "product": leaf_title(pack, leaves[alt.leaf]) if alt.leaf in leaves else alt.leaf,
             "when": alt.when,
         }
         for alt in leaf.instead
     ]
     return LeafView(
-        leaf.id, leaf.product, former, leaf.why, instead, list(leaf.sources), list(leaf.questions)
+        leaf.id,
+        leaf_title(pack, leaf),
+        former,
+        uses,
+        leaf.why,
+        instead,
+        list(leaf.sources),
+        list(leaf.questions),
     )
 
 
@@ -85,8 +93,9 @@ class Advice:
 
     next: Question | None
     leaf: LeafView | None
-    path: list[dict[str, str]]
+    path: list[dict[str, Any]]
     ruled_out: list[dict[str, str]]
+    unsure: list[dict[str, Any]] = field(default_factory=list)  # see `unsure_notes`
 
     def to_json(self) -> dict[str, Any]:
         nxt = None
@@ -96,6 +105,7 @@ class Advice:
                 "question": self.next.text,
                 "why": self.next.why,
                 "choices": [{"id": b.id, "label": b.label} for b in self.next.branches],
+                "not_sure": {"id": NOT_SURE, "follows": self.next.common_branch().id},
             }
         result = None
         if self.leaf is not None:
@@ -109,6 +119,7 @@ class Advice:
                 "questions": self.leaf.questions,
                 "path": self.path,
                 "ruled_out": self.ruled_out,
+                "unsure": self.unsure,
             }
         return {"next": nxt, "result": result, "path": self.path}
 
@@ -122,13 +133,19 @@ def advise(pack: Pack, answers: dict[str, str]) -> Advice:
         raise InvalidInput(str(exc)) from None
     leaves = {x.id: x for x in _tree(pack).leaves}
     path = [
-        {"node": s.node, "question": s.question, "choice": s.choice, "label": s.label}
+        {
+            "node": s.node,
+            "question": s.question,
+            "choice": s.choice,
+            "label": s.label,
+            "unsure": s.unsure,
+        }
         for s in done.path
     ]
     ruled = [
         {
             "leaf": r.leaf,
-            "product": leaves[r.leaf].product,
+            "product": leaf_title(pack, leaves[r.leaf]),
             "node": r.node,
             "answered": r.by_choice,
             "would_need": r.alternative,
@@ -136,7 +153,31 @@ def advise(pack: Pack, answers: dict[str, str]) -> Advice:
         for r in done.ruled_out
     ]
     leaf = leaf_view(pack, leaves[done.leaf]) if done.leaf is not None else None
-    return Advice(next=done.next, leaf=leaf, path=path, ruled_out=ruled)
+    unsure = unsure_notes(pack, tree, done.open) if done.leaf is not None else []
+    return Advice(next=done.next, leaf=leaf, path=path, ruled_out=ruled, unsure=unsure)
+
+
+def unsure_notes(pack: Pack, tree: Tree, still_open: list[RuledOut]) -> list[dict[str, Any]]:
+    """For each question answered "not sure": the answers not assumed and where they lead."""
+    leaves = {x.id: x for x in _tree(pack).leaves}
+    notes: dict[str, dict[str, Any]] = {}
+    for r in still_open:
+        question = tree.questions[r.node]
+        note = notes.setdefault(
+            r.node,
+            {
+                "node": r.node,
+                "question": question.text,
+                "assumed": question.common_branch().label,
+                "otherwise": {},
+            },
+        )
+        label = next(b.label for b in question.branches if b.id == r.alternative)
+        note["otherwise"].setdefault(label, []).append(leaf_title(pack, leaves[r.leaf]))
+    return [
+        {**n, "otherwise": [{"answer": a, "products": p} for a, p in n["otherwise"].items()]}
+        for n in notes.values()
+    ]
 
 
 def tree_json(pack: Pack) -> dict[str, Any]:
@@ -150,6 +191,7 @@ def tree_json(pack: Pack) -> dict[str, Any]:
                 "question": n.question,
                 "why": n.why,
                 "sources": n.sources,
+                "common": n.common,
                 "choices": [
                     {"id": c.id, "label": c.label, "next": c.next, "leaf": c.leaf}
                     for c in n.choices
@@ -163,25 +205,8 @@ def tree_json(pack: Pack) -> dict[str, Any]:
 
 def tree_outline(pack: Pack) -> list[str]:
     """The tree as indented lines, depth-first from the root."""
-    data = _tree(pack)
-    nodes = {n.id: n for n in data.nodes}
-    leaves = {x.id: x for x in data.leaves}
-    lines: list[str] = []
-
-    def visit(node_id: str, depth: int) -> None:
-        node = nodes[node_id]
-        lines.append(f"{'  ' * depth}? {node.question}")
-        for choice in node.choices:
-            if choice.leaf is not None:
-                lines.append(
-                    f"{'  ' * (depth + 1)}- {choice.label} => {leaves[choice.leaf].product}"
-                )
-            else:
-                lines.append(f"{'  ' * (depth + 1)}- {choice.label}")
-                visit(str(choice.next), depth + 2)
-
-    visit(data.root, 0)
-    return lines
+    _tree(pack)
+    return outline_lines(pack)
 
 
 def tree_mermaid(pack: Pack) -> str:
@@ -195,7 +220,7 @@ def tree_mermaid(pack: Pack) -> str:
     for node in data.nodes:
         lines.append(f'  {node.id.replace("-", "_")}{{"{label(node.question)}"}}')
     for leaf in data.leaves:
-        lines.append(f'  {leaf.id.replace("-", "_")}["{label(leaf.product)}"]')
+        lines.append(f'  {leaf.id.replace("-", "_")}["{label(leaf_title(pack, leaf))}"]')
     for node in data.nodes:
         for choice in node.choices:
             target = (choice.next or choice.leaf or "").replace("-", "_")
@@ -218,14 +243,13 @@ def drill(pack: Pack, seed: int | None = None, options: int = 4) -> DrillView:
     if made is None:
         raise NotFound("the advisor tree has no choices with scenario sentences to drill on")
     leaves = {x.id: x for x in _tree(pack).leaves}
-    others = [
-        x for x in leaves if x != made.leaf and leaves[x].product != leaves[made.leaf].product
-    ]
+    titles = {x: leaf_title(pack, leaf) for x, leaf in leaves.items()}
+    others = [x for x in leaves if x != made.leaf and titles[x] != titles[made.leaf]]
     picks = [made.leaf, *rng.sample(others, min(options - 1, len(others)))]
     rng.shuffle(picks)
     return DrillView(
         made.scenario,
         leaf_view(pack, leaves[made.leaf]),
-        [(p, leaves[p].product) for p in picks],
+        [(p, titles[p]) for p in picks],
         made.answers,
     )

@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from examprep.engine.advisor import NOT_SURE
 from examprep.errors import InvalidInput
-from examprep.services.advisor import advise, tree_json
+from examprep.services.advisor import advise, tree_diagram, tree_json
 from examprep.web.pages import Ctx, render
 
 if TYPE_CHECKING:
@@ -50,6 +51,15 @@ class TreeNode:
 
 
 @dataclass(frozen=True)
+class Unsure:
+    """A question answered "not sure": what was assumed, and where the other answers lead."""
+
+    question: str
+    assumed: str
+    otherwise: list[tuple[str, list[str]]]  # (answer, products)
+
+
+@dataclass(frozen=True)
 class AdvisorPage:
     question: str | None
     why: str | None
@@ -58,6 +68,9 @@ class AdvisorPage:
     leaf: LeafView | None
     ruled_out: list[Ruled]
     tree: TreeNode
+    not_sure: Link | None = None
+    unsure: list[Unsure] = field(default_factory=list)
+    diagram: str = ""  # SVG markup, every text escaped by content.advisor.render_svg
     restart: str = "/advisor"
     sources: list[str] = field(default_factory=list)
 
@@ -106,9 +119,14 @@ def show_advisor(
     advice = advise(ctx.pack, parse_answers(a or []))
     data = tree_json(ctx.pack)
     labels = {(n["id"], c["id"]): c["label"] for n in data["nodes"] for c in n["choices"]}
-    taken = [(s["node"], s["choice"]) for s in advice.path]
+    taken = [(s["node"], NOT_SURE if s["unsure"] else s["choice"]) for s in advice.path]
     path = [
-        Step(s["question"], s["label"], walk_href(taken[:i])) for i, s in enumerate(advice.path)
+        Step(
+            s["question"],
+            f"Not sure (assumed: {s['label']})" if s["unsure"] else s["label"],
+            walk_href(taken[:i]),
+        )
+        for i, s in enumerate(advice.path)
     ]
     nxt = advice.next
     page = AdvisorPage(
@@ -124,5 +142,20 @@ def show_advisor(
             for r in advice.ruled_out
         ],
         tree=tree_of(data),
+        not_sure=Link(
+            f"Not sure (goes on as if: {nxt.common_branch().label})",
+            walk_href([*taken, (nxt.id, NOT_SURE)]),
+        )
+        if nxt
+        else None,
+        diagram=tree_diagram(ctx.pack, advice.path),
+        unsure=[
+            Unsure(
+                n["question"],
+                n["assumed"],
+                [(o["answer"], o["products"]) for o in n["otherwise"]],
+            )
+            for n in advice.unsure
+        ],
     )
     return render(request, "advisor.html", page, "Advisor")
