@@ -108,31 +108,31 @@ def test_answers_from_pairs() -> None:
         answers_from_pairs(["d-ml"])
 
 
-def test_a_leaf_reachable_two_ways_is_never_ruled_out_on_the_way_to_itself() -> None:
-    shared = Tree(
+def two_way_tree(d_b: tuple[str, str]) -> Tree:
+    """d-a leads to l-shared directly (y) or through d-b (x), whose choices p and q reach the
+    leaves `d_b`: l-shared is reachable two ways."""
+    return Tree(
         root="d-a",
         questions={
             "d-a": Question(
                 "d-a",
                 "A?",
                 "",
-                (
-                    Branch("x", "X", "d-b", None),
-                    Branch("y", "Y", None, "l-shared"),
-                ),
+                (Branch("x", "X", "d-b", None), Branch("y", "Y", None, "l-shared")),
             ),
             "d-b": Question(
                 "d-b",
                 "B?",
                 "",
-                (
-                    Branch("p", "P", None, "l-shared"),
-                    Branch("q", "Q", None, "l-other"),
-                ),
+                (Branch("p", "P", None, d_b[0]), Branch("q", "Q", None, d_b[1])),
             ),
         },
         leaves=frozenset({"l-shared", "l-other"}),
     )
+
+
+def test_a_leaf_reachable_two_ways_is_never_ruled_out_on_the_way_to_itself() -> None:
+    shared = two_way_tree(("l-shared", "l-other"))
     done = walk(shared, {"d-a": "x", "d-b": "p"})
     assert done.leaf == "l-shared"
     assert [r.leaf for r in done.ruled_out] == ["l-other"]
@@ -169,24 +169,7 @@ def test_answers_along_maps_choices_in_question_order() -> None:
 
 
 def test_a_leaf_still_reachable_from_the_answer_is_not_ruled_out() -> None:
-    shared = Tree(
-        root="d-a",
-        questions={
-            "d-a": Question(
-                "d-a",
-                "A?",
-                "",
-                (Branch("x", "X", "d-b", None), Branch("y", "Y", None, "l-shared")),
-            ),
-            "d-b": Question(
-                "d-b",
-                "B?",
-                "",
-                (Branch("p", "P", None, "l-other"), Branch("q", "Q", None, "l-shared")),
-            ),
-        },
-        leaves=frozenset({"l-shared", "l-other"}),
-    )
+    shared = two_way_tree(("l-other", "l-shared"))
     done = walk(shared, {"d-a": "x", "d-b": NOT_SURE})
     assert done.leaf == "l-other"
     assert done.ruled_out == []
