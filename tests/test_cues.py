@@ -287,3 +287,11 @@ def test_a_fact_check_replaces_the_reviewed_record(tmp_path: Path) -> None:
     assert reviewed is not None and (reviewed.by, reviewed.date) == ("ex-3", dt.date(2026, 12, 7))
     with pytest.raises(ValueError, match="no such question"):
         record_fact_check(files, ["q-none"], by="ex-2", date=dt.date(2026, 12, 6))
+
+
+def test_masking_hides_hyphenated_flags_but_not_everyday_compounds() -> None:
+    (text,) = mask_names(
+        ["Set the metadata key container-allow-fuse to true for an end-to-end check."]
+    )
+    assert "container-allow-fuse" not in text and "[N1]" in text
+    assert "end-to-end" in text

@@ -56,16 +56,34 @@ def panel_difficulty(q: Question, reads: Iterable[PanelRead] = ()) -> int | None
 
 # A technical name: a word with a capital letter after its first character (BigQuery, AutoML),
 # an all-capitals word of two or more letters (TPU, SQL), a dotted or underscored identifier
-# (ML.EVALUATE, tf.data, max_iterations), a word with digits (A100, v5e) or a capitalised word
-# that is not the first of its sentence; runs of such words ("Agent Platform Pipelines") are one
-# name.
+# (ML.EVALUATE, tf.data, max_iterations), a word with digits (A100, v5e), a lower-case word of
+# three or more hyphenated parts (container-allow-fuse: flags and metadata keys, unless it is an
+# everyday compound such as end-to-end) or a capitalised word that is not the first of its
+# sentence; runs of such words ("Agent Platform Pipelines") are one name.
 _WORD = r"[A-Za-z0-9][A-Za-z0-9._/+-]*[A-Za-z0-9]|[A-Za-z0-9]"
 _TOKEN = re.compile(_WORD)
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")
+_EVERYDAY_COMPOUNDS = frozenset(
+    [
+        "end-to-end",
+        "up-to-date",
+        "out-of-date",
+        "day-to-day",
+        "state-of-the-art",
+        "one-to-one",
+        "one-to-many",
+        "many-to-many",
+        "word-for-word",
+        "face-to-face",
+        "all-or-nothing",
+    ]
+)
 
 
 def _is_technical(word: str, sentence_start: bool) -> bool:
     if re.search(r"[a-z][A-Z]|[A-Z]{2,}|\w[._/]\w|\d", word):
+        return True
+    if word.count("-") >= 2 and word.lower() not in _EVERYDAY_COMPOUNDS:
         return True
     return word[0].isupper() and not sentence_start
 
