@@ -47,7 +47,7 @@ from examprep.store.learners import find_learner, get_setting
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.content.schema import Question
     from examprep.store.tables import AttemptRow
 
