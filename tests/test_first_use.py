@@ -159,6 +159,25 @@ def test_notes_and_search_import_no_numpy_sqlalchemy_or_alembic(tmp_path: Path) 
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_exam_commands_import_no_numpy_and_a_cached_pack_no_yaml(tmp_path: Path) -> None:
+    code = (
+        "import json, sys\n"
+        "from examprep import services\n"
+        "ctx = services.open_context()\n"
+        "view = services.start_exam(ctx, questions=5, seed=1)\n"
+        "services.answer(ctx, view.attempt, 1, 'A')\n"
+        "services.submit(ctx, view.attempt)\n"
+        "services.history(ctx)\n"
+        "print(sorted(m for m in ('numpy', 'yaml', 'examprep.content.loader') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "EXAMPREP_DATA_DIR": str(tmp_path), "EXAMPREP_CACHE_DIR": str(tmp_path)}
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.split("\n")[-2] == "['examprep.content.loader', 'yaml']"  # cache built
+    again = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
+    assert again.stdout.split("\n")[-2] == "[]"
+
+
 def test_the_services_package_lists_what_it_resolves() -> None:
     from examprep.services import _HOMES
 
