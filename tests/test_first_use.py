@@ -178,6 +178,24 @@ def test_exam_commands_import_no_numpy_and_a_cached_pack_no_yaml(tmp_path: Path)
     assert again.stdout.split("\n")[-2] == "[]"
 
 
+def test_a_command_imports_its_own_cli_module_only(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from examprep.cli import run\n"
+        "assert run(['config', '--json']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('examprep.cli.')))\n"
+    )
+    env = {**os.environ, "EXAMPREP_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    loaded = done.stdout.strip().splitlines()[-1]
+    # the root (its overview and what that shows) and the command's own module, nothing else
+    assert loaded == str(
+        [f"examprep.cli.{m}" for m in ("app", "config", "model", "output", "plot", "status")]
+    )
+
+
 def test_the_services_package_lists_what_it_resolves() -> None:
     from examprep.services import _HOMES
 

@@ -13,10 +13,12 @@ def run(args: list[str] | None = None) -> int:
     """
     import typer
 
-    from examprep.cli.app import app
+    from examprep.cli.app import COMMANDS, build
 
+    argv = sys.argv[1:] if args is None else args
+    app = build(only=argv[0] if argv and argv[0] in COMMANDS else None)
     try:
-        code = app(args=args, prog_name="examprep", standalone_mode=False)
+        code = app(args=argv, prog_name="examprep", standalone_mode=False)
     except typer.Abort:
         sys.stderr.write("Aborted.\n")
         return 1
