@@ -219,3 +219,23 @@ def test_settings_read_the_environment_without_pydantic_settings(
     code = "import sys, examprep.config as c; c.load_settings(); print('pydantic_settings' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False"]
+
+
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("2", "2")])
+def test_the_command_line_runs_blas_on_one_thread_unless_told(given: str | None, used: str) -> None:
+    code = (
+        "import os, sys\n"
+        "from examprep.cli import main\n"
+        "sys.argv = ['examprep', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    print(os.environ['OPENBLAS_NUM_THREADS'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split()[-1] == used
