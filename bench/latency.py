@@ -62,6 +62,7 @@ CLI_COMMANDS: list[list[str]] = [
     ["advise", "--json"],
     ["exam", "start", "--json", "--seed", "1"],
     ["exam", "answer", "{attempt}", "{position}", "A"],
+    ["cards"],  # shows the first due card, then stops at the end of its (empty) input
 ]
 
 
@@ -78,6 +79,7 @@ def _run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     done = subprocess.run(
         [sys.executable, "-c", "from examprep.cli import main; main()", *args],
         env=env,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         check=False,

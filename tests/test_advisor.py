@@ -161,7 +161,7 @@ def _bundled_pack_loaded_once(pack: Pack, monkeypatch: pytest.MonkeyPatch) -> No
         assert settings.pack_path is None, "these tests run on the default (bundled) pack"
         return pack
 
-    monkeypatch.setattr("examprep.services.packs.load_pack_for", bundled)
+    monkeypatch.setattr("examprep.services.context.load_pack_for", bundled)
 
 
 @pytest.fixture(scope="module")

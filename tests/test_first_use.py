@@ -159,6 +159,43 @@ def test_notes_and_search_import_no_numpy_sqlalchemy_or_alembic(tmp_path: Path) 
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_exam_commands_import_no_numpy_and_a_cached_pack_no_yaml(tmp_path: Path) -> None:
+    code = (
+        "import json, sys\n"
+        "from examprep import services\n"
+        "ctx = services.open_context()\n"
+        "view = services.start_exam(ctx, questions=5, seed=1)\n"
+        "services.answer(ctx, view.attempt, 1, 'A')\n"
+        "services.submit(ctx, view.attempt)\n"
+        "services.history(ctx)\n"
+        "print(sorted(m for m in ('numpy', 'yaml', 'examprep.content.loader') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "EXAMPREP_DATA_DIR": str(tmp_path), "EXAMPREP_CACHE_DIR": str(tmp_path)}
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
+    assert first.stdout.split("\n")[-2] == "['examprep.content.loader', 'yaml']"  # cache built
+    again = subprocess.run(run, capture_output=True, text=True, env=env, check=True)
+    assert again.stdout.split("\n")[-2] == "[]"
+
+
+def test_a_command_imports_its_own_cli_module_only(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from examprep.cli import run\n"
+        "assert run(['config', '--json']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('examprep.cli.')))\n"
+    )
+    env = {**os.environ, "EXAMPREP_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    loaded = done.stdout.strip().splitlines()[-1]
+    # the root (its overview and what that shows) and the command's own module, nothing else
+    assert loaded == str(
+        [f"examprep.cli.{m}" for m in ("app", "config", "model", "output", "plot", "status")]
+    )
+
+
 def test_the_services_package_lists_what_it_resolves() -> None:
     from examprep.services import _HOMES
 
@@ -182,3 +219,23 @@ def test_settings_read_the_environment_without_pydantic_settings(
     code = "import sys, examprep.config as c; c.load_settings(); print('pydantic_settings' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False"]
+
+
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("2", "2")])
+def test_the_command_line_runs_blas_on_one_thread_unless_told(given: str | None, used: str) -> None:
+    code = (
+        "import os, sys\n"
+        "from examprep.cli import main\n"
+        "sys.argv = ['examprep', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    print(os.environ['OPENBLAS_NUM_THREADS'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split()[-1] == used

@@ -13,7 +13,6 @@ from examprep.engine.irt import (
     ItemParams,
     Observation,
     calibrate_items,
-    elo_update,
     estimate_ability,
     guessing_floor,
     information,
@@ -21,6 +20,7 @@ from examprep.engine.irt import (
     prior_params,
     recency_weight,
 )
+from examprep.engine.item import elo_update, p_right
 
 
 def test_three_pl_values() -> None:
@@ -67,6 +67,18 @@ def test_old_answers_count_less() -> None:
     stale = estimate_ability([Observation(ITEM, True, 0.25)] * 10)
     assert fresh.mean > stale.mean > 0
     assert fresh.sd < stale.sd
+
+
+@given(
+    theta=st.floats(-50, 50),
+    a=st.floats(0.2, 3.0),
+    b=st.floats(-4, 4),
+    c=st.sampled_from([0.0, 0.25, 1 / 6]),
+)
+def test_one_item_probability_is_the_vectorised_model(
+    theta: float, a: float, b: float, c: float
+) -> None:
+    assert p_right(theta, ItemParams(a, b, c)) == pytest.approx(float(p_correct(theta, a, b, c)))
 
 
 def test_elo_moves_learner_and_item_in_opposite_directions() -> None:

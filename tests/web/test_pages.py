@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 
 from examprep import services
+from examprep.config import Settings
 from examprep.services import Context
 
-from .conftest import Clock, key_letters, location, main_text
+from .conftest import Clock, client_for, key_letters, location, main_text
 
 
 def test_an_empty_dashboard_says_what_to_do(client: TestClient) -> None:
@@ -191,3 +194,17 @@ def test_other_host_names_are_refused(client: TestClient, ctx: Context, host: st
     posted = client.post("/config", data={"pass_mark": "90%"}, headers={"host": host})
     assert posted.status_code == 400
     assert services.get_config(ctx).pass_mark_is_default
+
+
+def test_a_new_server_reuses_the_compiled_templates(
+    settings: Settings, clock: Clock, tmp_path: Path
+) -> None:
+    cached = settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+    with client_for(cached, clock) as first:
+        page = first.get("/").text
+    folder = tmp_path / "cache" / "templates"
+    entries = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert len(entries) >= 2  # the dashboard and the frame it extends
+    with client_for(cached, clock) as second:
+        assert second.get("/").text == page
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == entries  # read, not rebuilt

@@ -16,7 +16,7 @@ from examprep.engine.advisor import NOT_SURE, WalkError, answers_from_pairs
 from examprep.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.services.advisor import Advice
     from examprep.services.context import Context
 

@@ -1,39 +1,54 @@
-"""The root Typer app and its command groups."""
+"""The root Typer app and its command groups.
+
+The lazy boundary of the command line: `COMMANDS` names the module of each command, and a
+process builds the root app with only the command it runs (`build(only=...)`), so a command
+imports its own module and what that depends on, not every other command's. `--help`, a
+mistyped command and `app` (tests, documentation) have every command.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
 import typer
 
 from examprep import __version__
-from examprep.cli import (
-    advisor,
-    config,
-    db,
-    exam,
-    export,
-    guide,
-    model,
-    notes,
-    outcome,
-    pack,
-    search,
-    serve,
-    sessions,
-    status,
-    study,
-    users,
+from examprep.cli import status
+
+PRACTISE, PROGRESS, LEARN, DATA, ADMIN = (
+    "Practise",
+    "Your progress",
+    "Learn",
+    "Your data and other tools",
+    "Packs, database, server",
 )
 
-app = typer.Typer(
-    name="examprep",
-    help="Prepare for a certification exam: notes, mock exams, readiness and spaced repetition.",
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
+# command -> (module in examprep.cli, its function or Typer group, help panel), in help order
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "study": ("sessions", "study", PRACTISE),
+    "exam": ("exam", "app", PRACTISE),
+    "practice": ("study", "practice", PRACTISE),
+    "diagnose": ("sessions", "diagnose", PRACTISE),
+    "cards": ("sessions", "cards", PRACTISE),
+    "review": ("study", "review", PRACTISE),
+    "readiness": ("model", "readiness", PROGRESS),
+    "history": ("study", "history", PROGRESS),
+    "config": ("config", "config", PROGRESS),
+    "outcome": ("outcome", "outcome", PROGRESS),
+    "notes": ("notes", "notes", LEARN),
+    "search": ("search", "search", LEARN),
+    "names": ("notes", "names", LEARN),
+    "advise": ("advisor", "advise", LEARN),
+    "export": ("export", "app", DATA),
+    "import": ("export", "import_app", DATA),
+    "backup": ("export", "backup", DATA),
+    "calibrate": ("model", "calibrate", ADMIN),
+    "pack": ("pack", "app", ADMIN),
+    "db": ("db", "app", ADMIN),
+    "serve": ("serve", "serve", ADMIN),
+    "user": ("users", "app", ADMIN),
+}
 
 
 def _version(value: bool) -> None:
@@ -42,7 +57,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     version: Annotated[
@@ -60,34 +74,31 @@ def root(
         status.overview()
 
 
-PRACTISE, PROGRESS, LEARN, DATA, ADMIN = (
-    "Practise",
-    "Your progress",
-    "Learn",
-    "Your data and other tools",
-    "Packs, database, server",
-)
+def build(only: str | None = None) -> typer.Typer:
+    """The root app with every command, or with only the command `only` (one of `COMMANDS`)."""
+    app = typer.Typer(
+        name="examprep",
+        help="Prepare for a certification exam: notes, mock exams, readiness and spaced "
+        "repetition.",
+        no_args_is_help=False,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="rich",
+    )
+    app.callback(invoke_without_command=True)(root)
+    for name, (module, attribute, panel) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(f"examprep.cli.{module}"), attribute)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name, rich_help_panel=panel)
+        else:
+            app.command(name, rich_help_panel=panel)(target)
+    return app
 
-app.command("study", rich_help_panel=PRACTISE)(sessions.study)
-app.add_typer(exam.app, name="exam", rich_help_panel=PRACTISE)
-app.command("practice", rich_help_panel=PRACTISE)(study.practice)
-app.command("diagnose", rich_help_panel=PRACTISE)(sessions.diagnose)
-app.command("cards", rich_help_panel=PRACTISE)(sessions.cards)
-app.command("review", rich_help_panel=PRACTISE)(study.review)
-app.command("readiness", rich_help_panel=PROGRESS)(model.readiness)
-app.command("history", rich_help_panel=PROGRESS)(study.history)
-app.command("config", rich_help_panel=PROGRESS)(config.config)
-app.command("outcome", rich_help_panel=PROGRESS)(outcome.outcome)
-app.command("notes", rich_help_panel=LEARN)(notes.notes)
-app.command("search", rich_help_panel=LEARN)(search.search)
-app.command("names", rich_help_panel=LEARN)(notes.names)
-app.command("advise", rich_help_panel=LEARN)(advisor.advise)
-app.add_typer(export.app, name="export", rich_help_panel=DATA)
-export.app.command("guide")(guide.guide)
-app.add_typer(model.import_app, name="import", rich_help_panel=DATA)
-app.command("backup", rich_help_panel=DATA)(export.backup)
-app.command("calibrate", rich_help_panel=ADMIN)(model.calibrate)
-app.add_typer(pack.app, name="pack", rich_help_panel=ADMIN)
-app.add_typer(db.app, name="db", rich_help_panel=ADMIN)
-app.command("serve", rich_help_panel=ADMIN)(serve.serve)
-app.add_typer(users.app, name="user", rich_help_panel=ADMIN)
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # every command, built on first use
+        app = globals()["app"] = build()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

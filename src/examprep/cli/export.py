@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from examprep import services
+from examprep.cli.guide import guide
 from examprep.cli.model import import_app
 from examprep.cli.output import console, context, handles_errors, print_json
 
@@ -136,3 +137,6 @@ def backup(
     out.print(f"Backed up the database to {report.path} ({len(report.kept)} backups kept).")
     for old in report.removed:
         out.print(f"removed {old}")
+
+
+app.command("guide")(guide)

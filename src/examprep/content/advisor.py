@@ -10,7 +10,7 @@ from examprep.engine.advisor import Branch, Question, Tree
 from examprep.engine.tree_layout import COLUMN, ROW, Layout, layout_tree
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.content.schema import AdvisorTree, Leaf
 
 BOX_WIDTH = COLUMN - 90  # the rest of a column is the choice's line and label

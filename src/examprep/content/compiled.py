@@ -5,6 +5,9 @@ takes a few milliseconds. An entry is named after a hash of every file of the pa
 examprep version and of the content code that builds a `Pack`, so an edited pack, another
 examprep version or a changed loader never reads an old entry. Entries are only a cache: one
 that cannot be read is rebuilt, and deleting the folder is always safe.
+
+A hit needs only the pack's classes (`content.pack`, `content.schema`): the YAML reader and
+the checks (`content.loader`, `content.lint`) are imported on a miss, when the pack is read.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from examprep import __version__
-from examprep.content.loader import Pack, load_pack
+from examprep.content.pack import Pack
 from examprep.content.problems import PackError, Problem
 
 FORMAT = 1  # bump when the entry layout changes
@@ -62,7 +65,7 @@ def load_compiled(root: Path, cache_dir: Path | None) -> Pack:
     Without `cache_dir`, or when the cache cannot be written, the pack is simply loaded.
     """
     if cache_dir is None:
-        return load_pack(root)
+        return _read(root)
     place = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
     entry = cache_dir / f"pack-{place}-{pack_hash(root)}.pickle"
     try:
@@ -72,9 +75,16 @@ def load_compiled(root: Path, cache_dir: Path | None) -> Pack:
             return pack
     except Exception:  # a missing or damaged entry (any unpickling error) is rebuilt
         pass
-    pack = load_pack(root)
+    pack = _read(root)
     _write(entry, pack, stale=f"pack-{place}-*.pickle")
     return pack
+
+
+def _read(root: Path) -> Pack:
+    """Read and validate the pack's files (a cache miss)."""
+    from examprep.content.loader import load_pack
+
+    return load_pack(root)
 
 
 def _write(entry: Path, pack: Pack, stale: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from examprep.content.advisor import outline_lines, tree_svg
-from examprep.content.loader import Pack
+from examprep.content.pack import Pack
 from examprep.content.schema import Note, Product, Table
 
 if TYPE_CHECKING:

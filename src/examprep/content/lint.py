@@ -7,8 +7,8 @@ from collections import defaultdict
 from urllib.parse import urlparse
 
 from examprep.content.cues import question_cues, terms
-from examprep.content.loader import Origin, Pack
 from examprep.content.notelinks import link_problem
+from examprep.content.pack import Origin, Pack
 from examprep.content.panel import panel_difficulty, technical_names
 from examprep.content.problems import Problem, Severity
 from examprep.content.schema import Card, Question

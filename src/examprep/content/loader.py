@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from examprep.content.pack import Origin, Pack, bundled_pack_path
 from examprep.content.problems import PackError, Problem
 from examprep.content.schema import (
     AdvisorTree,
-    Bullet,
     Card,
     Note,
     NoteMeta,
@@ -22,7 +21,6 @@ from examprep.content.schema import (
     Product,
     Question,
     SearchWords,
-    Section,
     Table,
 )
 from examprep.content.yamlfile import YamlDocument, YamlFileError, read_yaml, split_front_matter
@@ -30,106 +28,6 @@ from examprep.content.yamlfile import YamlDocument, YamlFileError, read_yaml, sp
 __all__ = ["Origin", "Pack", "PackError", "bundled_pack_path", "load_pack", "read_pack"]
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def bundled_pack_path() -> Path:
-    """The directory of the pack shipped with examprep (gcp-pmle)."""
-    return Path(__file__).resolve().parent.parent / "packs" / "gcp-pmle"
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where an item was defined (file and key path), so checks can name file and line.
-
-    The line is looked up only when asked for, that is when a problem is reported: from the
-    parsed document while the pack is being read, from the file again for a loaded pack (which
-    keeps no documents, so a cached pack stays small).
-    """
-
-    path: str
-    loc: tuple[str | int, ...] = ()
-    doc: YamlDocument | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def line(self) -> int:
-        return self.line_of()
-
-    def line_of(self, *sub: str | int) -> int:
-        doc = self.doc if self.doc is not None else _document(self.path)
-        if doc is None:
-            return 1
-        return doc.line_of((*self.loc, *sub))
-
-    def light(self) -> Origin:
-        """This origin without its parsed document."""
-        return Origin(self.path, self.loc)
-
-
-def _document(path: str) -> YamlDocument | None:
-    """The YAML document (or Markdown front matter) at `path`, for line numbers; None if gone."""
-    file = Path(path)
-    try:
-        if file.suffix == ".md":
-            return split_front_matter(file, file.read_text(encoding="utf-8"))[0]
-        return read_yaml(file)
-    except (OSError, UnicodeDecodeError, YamlFileError):
-        return None
-
-
-@dataclass(frozen=True)
-class Pack:
-    """A loaded content pack: exam outline plus questions, cards, notes, tables, names, advisor."""
-
-    root: Path
-    meta: PackMeta
-    questions: tuple[Question, ...] = ()
-    cards: tuple[Card, ...] = ()
-    notes: tuple[Note, ...] = ()
-    tables: tuple[Table, ...] = ()
-    names: tuple[Product, ...] = ()
-    advisor: AdvisorTree | None = None
-    search: SearchWords = field(default_factory=SearchWords)
-    origins: dict[str, Origin] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
-
-    @property
-    def sections(self) -> list[Section]:
-        return self.meta.sections
-
-    @property
-    def bullets(self) -> dict[str, Bullet]:
-        return {b.id: b for s in self.meta.sections for b in s.bullets}
-
-    def section_of(self, bullet_id: str) -> str:
-        """The section id a bullet belongs to."""
-        for section in self.meta.sections:
-            if any(b.id == bullet_id for b in section.bullets):
-                return section.id
-        raise KeyError(bullet_id)
-
-    @cached_property
-    def drills(self) -> tuple[Question, ...]:
-        """Drill questions generated from the tables' templates (built on first use)."""
-        from examprep.content.drills import pack_drills
-
-        bullet_section = {b.id: s.id for s in self.meta.sections for b in s.bullets}
-        return pack_drills(self.tables, bullet_section)
-
-    @cached_property
-    def _questions_by_id(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
-
-    def question(self, item_id: str) -> Question:
-        """An authored question, or a generated drill (ids starting with "drill:")."""
-        if item_id.startswith("drill:"):
-            for q in self.drills:
-                if q.id == item_id:
-                    return q
-            raise KeyError(item_id)
-        return self._questions_by_id[item_id]
 
 
 class _Reader:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from examprep.content.loader import Pack
+from examprep.content.pack import Pack
 from examprep.content.schema import Card, Question
 from examprep.content.search import Document, SearchIndex
 from examprep.content.sections import sections, split_link

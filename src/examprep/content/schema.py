@@ -30,7 +30,7 @@ NoteLink = Annotated[
 class Model(BaseModel):
     """Base: unknown fields are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- pack.yaml -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from examprep.content.advisor import leaf_title
-from examprep.content.loader import Pack
+from examprep.content.pack import Pack
 from examprep.content.schema import Product, SearchWords
 from examprep.content.wording import (
     STOP_WORDS,

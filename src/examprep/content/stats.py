@@ -7,8 +7,8 @@ from collections import Counter
 from typing import Any
 
 from examprep.content.cues import question_cues
-from examprep.content.loader import Pack
 from examprep.content.notelinks import link_coverage
+from examprep.content.pack import Pack
 from examprep.content.schema import Question
 
 LETTERS = "ABCDEF"

@@ -1,4 +1,5 @@
-"""Item response theory: the 3PL model, ability posteriors on a grid, calibration, Elo updates.
+"""Item response theory over many items: the 3PL model vectorised, ability posteriors on a grid,
+calibration. One item's parameters, prior and Elo step are in `item` (no numpy).
 
 Scale: logistic metric (no 1.7 factor); P(right | theta) = c + (1 - c) / (1 + exp(-a (theta - b))).
 The guessing floor c is fixed per item by its format (1/k for k options; 1/C(k, m) for an
@@ -14,19 +15,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from examprep.engine.item import Z_LIMIT
+from examprep.engine.item import ItemParams as ItemParams  # the parameters this model takes
+from examprep.engine.item import guessing_floor as guessing_floor
+from examprep.engine.item import prior_params as prior_params
+
 Array = NDArray[np.float64]
 
 GRID = np.round(np.arange(-6.0, 6.0 + 1e-9, 0.1), 10)  # ability grid (theta), step 0.1
 HALF_LIFE_DAYS = 28.0  # a response counts half as much after four weeks
-
-
-@dataclass(frozen=True)
-class ItemParams:
-    """3PL parameters of one item."""
-
-    a: float
-    b: float
-    c: float
 
 
 @dataclass(frozen=True)
@@ -38,19 +35,9 @@ class Observation:
     weight: float = 1.0
 
 
-def guessing_floor(n_options: int, choose: int = 1) -> float:
-    """The chance of a blind guess being right (all-or-nothing for "choose m")."""
-    return 1.0 / math.comb(n_options, choose)
-
-
-def prior_params(difficulty: int, n_options: int, choose: int = 1) -> ItemParams:
-    """Author's difficulty 1..5 -> b in -1.5..1.5; a = 1; c from the item's format."""
-    return ItemParams(a=1.0, b=(difficulty - 3) * 0.75, c=guessing_floor(n_options, choose))
-
-
 def p_correct(theta: Array | float, a: Array | float, b: Array | float, c: Array | float) -> Array:
     """3PL probability of a correct answer (broadcasts)."""
-    z = np.clip(np.asarray(a) * (np.asarray(theta) - np.asarray(b)), -35.0, 35.0)
+    z = np.clip(np.asarray(a) * (np.asarray(theta) - np.asarray(b)), -Z_LIMIT, Z_LIMIT)
     return np.asarray(c + (1.0 - np.asarray(c)) / (1.0 + np.exp(-z)), dtype=np.float64)
 
 
@@ -122,25 +109,6 @@ def estimate_ability(
     """EAP posterior of ability given weighted observations and a normal prior."""
     log_post = normal_log_prior(prior_mean, prior_sd) + log_likelihood(observations)
     return Posterior(weights=normalise(log_post))
-
-
-# --- Elo: keep item difficulty current between batch calibrations -------------------------
-
-
-def elo_step(n: int, base: float = 0.4, slope: float = 0.05) -> float:
-    """Uncertainty-dependent step: large while few answers are known, shrinking with n."""
-    return base / (1.0 + slope * n)
-
-
-def elo_update(
-    theta: float, n_learner: int, params: ItemParams, n_item: int, correct: bool
-) -> tuple[float, float]:
-    """One Elo match learner vs item: return the learner's new theta and the item's new b."""
-    p = float(p_correct(theta, params.a, params.b, params.c))
-    surprise = float(correct) - p
-    new_theta = theta + elo_step(n_learner) * surprise
-    new_b = params.b - elo_step(n_item) * surprise
-    return new_theta, new_b
 
 
 # --- Batch calibration: marginal maximum likelihood (EM) with priors -----------------------

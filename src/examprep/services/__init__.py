@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     )
     from examprep.services.cards import CardView, due_reviews, grade
     from examprep.services.cohort import Cohort, cohort, learner_history, learner_result
-    from examprep.services.context import Context, open_context
+    from examprep.services.context import Context, load_pack_for, open_context
     from examprep.services.database import UpgradeResult, upgrade_database
     from examprep.services.exams import (
         answer,
@@ -69,7 +69,6 @@ if TYPE_CHECKING:
         CheckReport,
         check_pack,
         link_notes,
-        load_pack_for,
         pack_stats,
         panel_sheet,
         record_panel,
@@ -145,7 +144,7 @@ _HOMES: dict[str, tuple[str, str]] = {
     "overview": ("overview", "overview"),
     "CheckReport": ("packs", "CheckReport"),
     "check_pack": ("packs", "check_pack"),
-    "load_pack_for": ("packs", "load_pack_for"),
+    "load_pack_for": ("context", "load_pack_for"),
     "pack_stats": ("packs", "pack_stats"),
     "panel_sheet": ("packs", "panel_sheet"),
     "record_panel": ("packs", "record_panel"),

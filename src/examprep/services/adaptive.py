@@ -37,7 +37,7 @@ from examprep.services.views import QuestionView
 from examprep.store.attempts import create_attempt, finish_attempt
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
 
 RECENT_DAYS = 7  # an item answered this recently is not asked again adaptively
 ADAPTIVE_MODES = ("diagnostic", "study")

@@ -20,7 +20,7 @@ from examprep.engine.advisor import (
 from examprep.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.content.schema import AdvisorTree, Leaf
 
 

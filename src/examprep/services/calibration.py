@@ -1,4 +1,4 @@
-"""Item calibration from every stored response, Elo updates as answers arrive, response imports."""
+"""Item calibration from every stored response, and response imports (Elo steps: `elo`)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from examprep.engine.irt import ItemParams, elo_update, prior_params
+from examprep.engine.irt import ItemParams
 from examprep.engine.linking import OffsetFit
 from examprep.errors import InvalidInput
 from examprep.services.context import Context
@@ -26,56 +25,16 @@ from examprep.services.model import (
 )
 from examprep.services.outcomes import latest_per_exam
 from examprep.store.attempts import append_event, create_attempt
-from examprep.store.learners import get_or_create_learner, get_setting, put_setting
+from examprep.store.learners import get_or_create_learner
 from examprep.store.outcomes import add_outcome, outcome_rows, save_exam_offset
 from examprep.store.params import (
-    item_params_of,
-    save_item_params,
     upsert_item_param,
 )
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
-    from examprep.content.schema import Question
-
-
-def record_elo_steps(
-    session: Session,
-    pack_id: str,
-    lid: int,
-    outcomes: Sequence[tuple[Question, bool]],
-    now: dt.datetime,
-) -> None:
-    """One Elo step per (question, right), in order: the items' rows and the learner's rating
-    are read once and written once, however many answers an exam submits.
-    """
-    stored = item_params_of(session, pack_id, [q.id for q, _ in outcomes], lock=True)
-    rating = get_setting(session, lid, "elo")
-    theta, n_learner = (
-        (float(rating["theta"]), int(rating["n"])) if isinstance(rating, dict) else (0.0, 0)
-    )
-    values: dict[str, tuple[float, float, float, int, str, int]] = {}
-    for question, right in outcomes:
-        prior = prior_params(question.difficulty, len(question.options), question.choose)
-        row = stored.get(question.id)
-        b, n_item, method, revision = (
-            (row.b, row.n, row.method, row.revision or 1) if row is not None else (0.0, 0, "", 0)
-        )
-        if question.id in values:  # answered twice in one batch: step from the first step
-            _, b, _, n_item, method, revision = values[question.id]
-        if revision != question.revision:
-            b, n_item, method = prior.b, 0, ""  # fitted to an older text: start from the prior
-        if method == "mml":
-            continue  # batch calibration owns this item until the next `examprep calibrate`
-        params = ItemParams(a=prior.a, b=b, c=prior.c)
-        theta, new_b = elo_update(theta, n_learner, params, n_item, right)
-        n_learner += 1
-        values[question.id] = (prior.a, new_b, prior.c, n_item + 1, "elo", question.revision)
-    if values:
-        save_item_params(session, pack_id, stored, values, now)
-        put_setting(session, lid, "elo", {"theta": theta, "n": n_learner}, now)
+    from examprep.content.pack import Pack
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from examprep.store.params import (
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
 
 NEW_CARDS_PER_SESSION = 20
 

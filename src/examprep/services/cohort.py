@@ -20,7 +20,7 @@ from examprep.store.outcomes import outcome_rows
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.engine.evidence import Answer
     from examprep.services.views import ExamResult, HistoryLine
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from examprep.config import Settings, load_settings
+from examprep.content.compiled import load_compiled
+from examprep.content.pack import Pack, bundled_pack_path
+from examprep.errors import NotFound
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
-
-    from examprep.content.loader import Pack
 
 
 @dataclass
@@ -40,8 +43,6 @@ class Context:
     @property
     def pack(self) -> Pack:
         if self._pack is None:
-            from examprep.services.packs import load_pack_for
-
             self._pack = load_pack_for(self.settings)
         return self._pack
 
@@ -83,3 +84,41 @@ def open_context(
     if clock is not None:
         ctx.clock = clock
     return ctx
+
+
+def pack_dir(path: Path | None) -> Path:
+    """The pack folder `path` names (the bundled pack for None); NotFound if there is none."""
+    root = path if path is not None else bundled_pack_path()
+    if not root.exists():
+        raise NotFound(f"pack not found: {root} does not exist")
+    if not root.is_dir():
+        raise NotFound(f"pack not found: {root} is not a directory")
+    return root
+
+
+# Packs loaded in this process, by folder and the fingerprint of its files: `examprep serve`
+# checks the pack before it starts the server and the app loads it again in the same process.
+_LOADED: dict[Path, tuple[tuple[int, int], Pack]] = {}
+
+
+def _fingerprint(root: Path) -> tuple[int, int]:
+    """How many files the pack has and the newest change among them (an edit shows in both)."""
+    count, newest = 0, 0
+    for folder, _, files in os.walk(root):
+        for name in files:
+            count += 1
+            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+    return count, newest
+
+
+def load_pack_for(settings: Settings) -> Pack:
+    """The pack the settings point at (the bundled one by default), from the compiled
+    cache, kept in memory while its files stay unchanged."""
+    root = pack_dir(settings.pack_path).resolve()
+    fingerprint = _fingerprint(root)
+    known = _LOADED.get(root)
+    if known is not None and known[0] == fingerprint:
+        return known[1]
+    pack = load_compiled(root, settings.resolved_cache_dir())
+    _LOADED[root] = (fingerprint, pack)
+    return pack

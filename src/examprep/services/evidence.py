@@ -17,7 +17,7 @@ from examprep.store.attempts import answer_log
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
 
 
 def revision_lookup(pack: Pack) -> Callable[[str], int | None]:

@@ -25,9 +25,9 @@ from examprep.engine.exam import (
 )
 from examprep.engine.metacognition import parse_confidence
 from examprep.errors import Conflict, Forbidden, InvalidInput, NotFound
-from examprep.services.calibration import record_elo_steps
 from examprep.services.cards import add_missed_questions
 from examprep.services.context import Context
+from examprep.services.elo import record_elo_steps
 from examprep.services.evidence import final_answers
 from examprep.services.learners import confidence_asked, learner_id
 from examprep.services.views import AttemptView, OptionView, QuestionView
@@ -47,7 +47,7 @@ from examprep.store.learners import find_learner, get_setting
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.content.schema import Question
     from examprep.store.tables import AttemptRow
 

@@ -15,7 +15,7 @@ from examprep.errors import InvalidInput
 from examprep.services.context import Context
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.content.schema import Card, Question, Section, Subsection
 
 LETTERS = "ABCDEF"

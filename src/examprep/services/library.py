@@ -14,7 +14,7 @@ from examprep.errors import NotFound
 from examprep.services.context import Context
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
 
 RELATED_LIMIT = 8  # cards and questions listed per bullet beside a note
 

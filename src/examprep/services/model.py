@@ -40,7 +40,7 @@ from examprep.engine.readiness import estimate_readiness as compute
 from examprep.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from examprep.errors import NotFound
 from examprep.services.context import Context
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.content.schema import Note
 
 

@@ -18,7 +18,7 @@ from examprep.store.outcomes import add_outcome, exam_offset_of, outcome_rows
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.store.tables import OutcomeRow
 
 FEEDBACK_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9 '-]{0,39}$")

@@ -1,26 +1,24 @@
-"""Pack use cases: check a pack, report its statistics, load the configured pack."""
+"""Pack use cases for authors: check a pack, its statistics, note links, the blind panel."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from examprep.content.compiled import load_compiled
 from examprep.content.lint import lint_pack
-from examprep.content.loader import bundled_pack_path, load_pack, read_pack
+from examprep.content.loader import load_pack, read_pack
 from examprep.content.notelinks import Proposal, propose_links, write_links
 from examprep.content.panel import blind_sheet, parse_answer, record_fact_check, record_reads
 from examprep.content.stats import pack_stats as compute
 from examprep.errors import InvalidInput, NotFound
+from examprep.services.context import pack_dir as _pack_dir
 
 if TYPE_CHECKING:
-    from examprep.config import Settings
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.content.problems import Problem
 
 
@@ -45,15 +43,6 @@ class CheckReport:
         return not self.errors
 
 
-def _pack_dir(path: Path | None) -> Path:
-    root = path if path is not None else bundled_pack_path()
-    if not root.exists():
-        raise NotFound(f"pack not found: {root} does not exist")
-    if not root.is_dir():
-        raise NotFound(f"pack not found: {root} is not a directory")
-    return root
-
-
 def check_pack(path: Path | None = None, strict: bool = False) -> CheckReport:
     """Validate a pack: schema, integrity and authoring rules, every problem with file and line."""
     root = _pack_dir(path)
@@ -61,34 +50,6 @@ def check_pack(path: Path | None = None, strict: bool = False) -> CheckReport:
     if pack is not None:
         problems = problems + lint_pack(pack)
     return CheckReport(path=root, problems=sorted(problems), strict=strict)
-
-
-# Packs parsed in this process, by folder and the fingerprint of its files: `examprep serve`
-# checks the pack before it starts the server and the app loads it again in the same process.
-_LOADED: dict[Path, tuple[tuple[int, int], Pack]] = {}
-
-
-def _fingerprint(root: Path) -> tuple[int, int]:
-    """How many files the pack has and the newest change among them (an edit shows in both)."""
-    count, newest = 0, 0
-    for folder, _, files in os.walk(root):
-        for name in files:
-            count += 1
-            newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
-    return count, newest
-
-
-def load_pack_for(settings: Settings) -> Pack:
-    """The pack the settings point at (the bundled one by default), from the compiled
-    cache, kept in memory while its files stay unchanged."""
-    root = _pack_dir(settings.pack_path).resolve()
-    fingerprint = _fingerprint(root)
-    known = _LOADED.get(root)
-    if known is not None and known[0] == fingerprint:
-        return known[1]
-    pack = load_compiled(root, settings.resolved_cache_dir())
-    _LOADED[root] = (fingerprint, pack)
-    return pack
 
 
 def pack_stats(path: Path | None = None) -> dict[str, Any]:

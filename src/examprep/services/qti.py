@@ -19,7 +19,7 @@ from examprep.services.exports import (
 )
 
 if TYPE_CHECKING:
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.content.schema import Question
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"

@@ -22,7 +22,7 @@ from examprep.store.params import item_params
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
 
 ELO_MIN_ANSWERS = 30  # an Elo-updated difficulty is used once this many answers moved it
 MINUTES_PER_QUESTION = 1.5

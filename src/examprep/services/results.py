@@ -31,7 +31,7 @@ from examprep.store.attempts import finish_attempt, list_attempts
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from examprep.content.loader import Pack
+    from examprep.content.pack import Pack
     from examprep.engine.attempt import AttemptState
     from examprep.engine.exam import FormItem
     from examprep.store.tables import AttemptRow

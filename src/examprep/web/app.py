@@ -70,7 +70,7 @@ def create_app(settings: Settings, *, clock: Callable[[], dt.datetime] | None = 
         None if secret is None else Sessions(secret, secure=settings.secure_cookies)
     )
     app.state.sign_in_gate = accounts.SignInGate()
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(settings.resolved_cache_dir())
     install_error_pages(app)
     install_origin_check(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

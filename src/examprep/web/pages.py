@@ -12,7 +12,13 @@ from fastapi import Depends, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
@@ -103,10 +109,17 @@ def duration(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def make_templates() -> Jinja2Templates:
-    """Templates with autoescaping on for every file and undefined names as errors."""
+def make_templates(cache_dir: Path | None = None) -> Jinja2Templates:
+    """Templates with autoescaping on for every file and undefined names as errors.
+
+    With `cache_dir`, compiled templates are kept in its `templates` folder, so a new server
+    process renders its first pages without compiling them again; Jinja checks each entry
+    against its template's source and its own version, so an edited template or another Jinja
+    never uses an old entry, and the folder is safe to delete.
+    """
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
+        bytecode_cache=_bytecode_cache(cache_dir),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -115,6 +128,17 @@ def make_templates() -> Jinja2Templates:
     env.filters.update(markdown=markdown, percent=percent, utc=utc, duration=duration)
     env.globals["asset"] = asset
     return Jinja2Templates(env=env)
+
+
+def _bytecode_cache(cache_dir: Path | None) -> FileSystemBytecodeCache | None:
+    if cache_dir is None:
+        return None
+    folder = cache_dir / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # an unwritable cache folder only costs compiling the templates
+    return FileSystemBytecodeCache(str(folder))
 
 
 @cache

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from examprep.content.loader import Pack
+from examprep.content.pack import Pack
 from examprep.errors import InvalidInput
 from examprep.services import search
 from examprep.services.advisor import leaf_walk
