@@ -43,7 +43,7 @@ RIGHT_NOTE = [
     ("concept drift", "n-s6-model-monitoring"),
     ("Vertex AI Feature Store", "n-s2-feature-store n-s4-feature-store-serving"),
     ("ARIMA_PLUS", "n-s1-bqml-model-types n-s3-model-choice"),
-    ("ML.EXPLAIN_PREDICT", "n-s1-bqml-features-predictions"),
+    ("ML.EXPLAIN_PREDICT", "n-s3-deployment-and-interpretability n-s1-bqml-features-predictions"),
     ("Core ML TensorFlow.js edge export", "n-s4-serving-hardware"),
     ("Translation glossary", "n-s1-pretrained-apis"),
     ("Document AI", "n-s1-pretrained-apis"),
