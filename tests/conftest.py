@@ -13,6 +13,9 @@ import pytest
 
 from examprep import services
 from examprep.config import Settings
+from examprep.content.loader import load_pack
+from examprep.content.pack import Pack
+from examprep.content.search import SearchIndex, build_index
 from examprep.services.context import Context
 
 T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
@@ -122,3 +125,15 @@ def ctx(settings: Settings, clock: Clock) -> Iterator[Context]:
     context = services.open_context(settings, clock=clock)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    """The bundled pack, read once per test module."""
+    return load_pack()
+
+
+@pytest.fixture(scope="module")
+def index(pack: Pack) -> SearchIndex:
+    """The search index of the bundled pack."""
+    return build_index(pack)

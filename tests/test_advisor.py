@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from examprep.cli.app import app
 from examprep.config import Settings
-from examprep.content.loader import Pack, load_pack
+from examprep.content.loader import Pack
 from examprep.content.schema import AdvisorTree
 from examprep.engine.advisor import NOT_SURE, answers_along, drill_paths
 from examprep.services.advisor import advise, drill, engine_tree, leaf_view
@@ -146,11 +146,6 @@ def load_scenarios() -> list[Scenario]:
 
 
 SCENARIOS = load_scenarios()
-
-
-@pytest.fixture(scope="module")
-def pack() -> Pack:
-    return load_pack()
 
 
 @pytest.fixture(autouse=True)

@@ -23,11 +23,6 @@ T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 DRILL_ID = re.compile(r"^drill:t-[a-z0-9-]+:[a-z0-9-]+:\d+$")
 
 
-@pytest.fixture(scope="module")
-def pack() -> Pack:
-    return load_pack()
-
-
 def test_at_least_ten_tables_generate_drills(pack: Pack) -> None:
     tables = {q.id.split(":")[1] for q in pack.drills}
     assert len(tables) >= 10

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from examprep.cli.app import app
-from examprep.content.loader import Pack, load_pack
-from examprep.content.search import SearchIndex, build_index, expand_query, plain_text, words
+from examprep.content.loader import Pack
+from examprep.content.search import SearchIndex, expand_query, plain_text, words
 
 runner = CliRunner()
 
@@ -106,16 +106,6 @@ RIGHT_NOTE = [
     ("convolution pooling layers", "n-s3-keras-layers"),
     ("class imbalance", "n-s3-training-problems"),
 ]
-
-
-@pytest.fixture(scope="module")
-def pack() -> Pack:
-    return load_pack()
-
-
-@pytest.fixture(scope="module")
-def index(pack: Pack) -> SearchIndex:
-    return build_index(pack)
 
 
 def test_there_are_at_least_forty_queries() -> None:

@@ -9,22 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from examprep.cli.app import app
-from examprep.content.loader import Pack, load_pack
+from examprep.content.loader import Pack
 from examprep.content.schema import SearchWords
-from examprep.content.search import Document, SearchIndex, build_index
+from examprep.content.search import Document, SearchIndex
 from examprep.content.wording import concepts, spellings, synonym_table, variants
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def pack() -> Pack:
-    return load_pack()
-
-
-@pytest.fixture(scope="module")
-def index(pack: Pack) -> SearchIndex:
-    return build_index(pack)
 
 
 def top(index: SearchIndex, query: str, n: int = 3) -> list[str]:
