@@ -2,7 +2,7 @@
 
 Prints a Markdown table and writes bench/results/bank.json. The figures come from the pack
 itself: cues are computed from the items, panel figures from the blind reads recorded in them
-(docs/authoring.md), counted for each item's current revision only.
+(docs/authoring.md), counted for each item's current revision only, each item once.
 
     python bench/bank.py [PACK_DIR]
 """
@@ -19,22 +19,14 @@ sys.path.insert(0, str(ROOT / "src"))
 from examprep.content.cues import question_cues  # noqa: E402
 from examprep.content.loader import load_pack  # noqa: E402
 from examprep.content.schema import Question  # noqa: E402
-
-
-def _reached(questions: list[Question], role: str) -> tuple[float, float, int]:
-    reads = [(q, r) for q in questions for r in q.reads(role)]
-    if not reads:
-        return 0.0, 0.0, 0
-    hit = sum(sorted(r.answer) == q.key_letters for q, r in reads) / len(reads)
-    hesitant = sum(r.hesitant for _, r in reads) / len(reads)
-    return hit, hesitant, len({q.id for q, _ in reads})
+from examprep.content.stats import panel_shares  # noqa: E402
 
 
 def row(name: str, questions: list[Question]) -> dict[str, float | int | str]:
     cues = [question_cues(q) for q in questions]
     single = [c for q, c in zip(questions, cues, strict=True) if q.kind == "single"]
-    expert, expert_hes, expert_n = _reached(questions, "expert")
-    testwise, _, testwise_n = _reached(questions, "test-wise")
+    expert, expert_hes, expert_n = panel_shares(questions, "expert")
+    testwise, _, testwise_n = panel_shares(questions, "test-wise")
     return {
         "section": name,
         "items": len(questions),

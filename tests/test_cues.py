@@ -17,7 +17,7 @@ from examprep.content.panel import (
     record_reads,
 )
 from examprep.content.schema import Option, PanelRead, Question
-from examprep.content.stats import pack_stats
+from examprep.content.stats import pack_stats, panel_shares
 from examprep.services import check_pack
 
 from .test_pack_check import make_pack, question
@@ -191,6 +191,20 @@ def test_recorded_reads_land_in_the_file_and_set_the_difficulty(tmp_path: Path) 
             date=day,
             answers=[parse_answer("q-one@2", "C")],
         )
+
+
+def test_panel_shares_count_each_item_once_however_often_it_was_read() -> None:
+    # Item one: read three times, always solved. Item two: read once, missed with a guess.
+    # Per read that is 3 of 4 (75 %); per item it is (1 + 0) / 2 = 50 %.
+    solved = make_question(["A", "B", "C", "D"]).model_copy(
+        update={"id": "q-one", "panel": [read("test-wise", ["A"]) for _ in range(3)]}
+    )
+    missed = make_question(["A", "B", "C", "D"]).model_copy(
+        update={"id": "q-two", "panel": [read("test-wise", ["B"], hesitant=True)]}
+    )
+    unread = make_question(["A", "B", "C", "D"]).model_copy(update={"id": "q-three"})
+    assert panel_shares([solved, missed, unread], "test-wise") == (0.5, 0.5, 2)
+    assert panel_shares([solved, missed, unread], "expert") == (0.0, 0.0, 0)
 
 
 def test_pack_stats_reports_cues_per_section(tmp_path: Path) -> None:

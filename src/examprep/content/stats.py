@@ -36,16 +36,35 @@ def _cues(questions: list[Question]) -> dict[str, float | int]:
     }
 
 
+def panel_shares(questions: list[Question], role: str) -> tuple[float, float, int]:
+    """How often readers of `role` reached the key, and hesitated, over the items they read.
+
+    Each item counts once, with the share of its current revision's reads: an item read three
+    times weighs no more than one read once. Returns (reached, hesitant, items read).
+    """
+    reached: list[float] = []
+    hesitant: list[float] = []
+    for q in questions:
+        reads = q.reads(role)
+        if reads:
+            reached.append(sum(sorted(r.answer) == q.key_letters for r in reads) / len(reads))
+            hesitant.append(sum(r.hesitant for r in reads) / len(reads))
+    n = len(reached)
+    return (
+        (round(sum(reached) / n, 4) if n else 0.0),
+        (round(sum(hesitant) / n, 4) if n else 0.0),
+        n,
+    )
+
+
 def _panel(questions: list[Question]) -> dict[str, Any]:
     """Blind reads of the current revisions: agreement with the key, families, difficulty."""
     out: dict[str, Any] = {"items_read": {}, "reached_key": {}, "hesitant": {}}
     for role in ("expert", "test-wise"):
-        reads = [(q, r) for q in questions for r in q.reads(role)]
-        out["items_read"][role] = sum(bool(q.reads(role)) for q in questions)
-        out["reached_key"][role] = _share(
-            sum(sorted(r.answer) == q.key_letters for q, r in reads), len(reads)
-        )
-        out["hesitant"][role] = _share(sum(r.hesitant for _, r in reads), len(reads))
+        reached, hesitant, n = panel_shares(questions, role)
+        out["items_read"][role] = n
+        out["reached_key"][role] = reached
+        out["hesitant"][role] = hesitant
     families = {q.family for q in questions if q.family}
     out["families"] = len(families)
     out["decisive_facts"] = len(families) + sum(
