@@ -1,16 +1,15 @@
 """Shared pieces of the browser benchmarks: a seeded learner database, `examprep serve` from a
 chosen source tree, and the system Chromium through Playwright.
 
-The database is seeded through this tree's services (a finished mock exam, an exam in progress,
-a practice session), so every page has something to show; the server under test may run from
-another source tree (`--baseline`, e.g. a `git archive` of the previous release).
+The database is seeded (a finished mock exam, an exam in progress, a practice session) by the
+tree under test, with its own services and pack, so every page has something to show; the
+server may run from another source tree (`--baseline`, e.g. a `git archive` of an earlier main).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import random
+import json
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import _common as C
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,44 +38,23 @@ class Seeded:
 
 
 def environment(workdir: Path, src: Path) -> dict[str, str]:
-    """EXAMPREP_* settings for a fresh SQLite file in `workdir`, with `src` first on the path."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EXAMPREP_")}
+    """EXAMPREP_* settings for a fresh SQLite file in `workdir`, running `src` as installed."""
+    env = C.program_env(src)
     env["EXAMPREP_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     env["EXAMPREP_DATA_DIR"] = str(workdir / "data")
-    env["PYTHONPATH"] = str(src)
     return env
 
 
-def seed(workdir: Path, seed_value: int = 7) -> Seeded:
-    """A learner with a finished exam, an exam in progress and a practice session."""
-    from examprep import services
-    from examprep.config import Settings
-
-    settings = Settings(
-        database_url=f"sqlite:///{workdir / 'bench.sqlite3'}",  # type: ignore[call-arg]
-        data_dir=workdir / "data",  # type: ignore[call-arg]
+def seed(env: dict[str, str], seed_value: int = 7) -> Seeded:
+    """Seed the database `env` names with the tree on its PYTHONPATH (see _seed.py)."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("_seed.py")), str(seed_value)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    rng = random.Random(seed_value)
-    ctx = services.open_context(settings)
-    try:
-        done = services.start_exam(ctx, questions=20, seed=seed_value)
-        for q in done.questions:
-            letters = [o.key for o in q.options]
-            services.answer(ctx, done.attempt, q.position, ",".join(rng.sample(letters, q.choose)))
-        services.flag(ctx, done.attempt, 3)
-        services.submit(ctx, done.attempt)
-        practice = services.start_practice(ctx, services.PracticeFilter(count=5), seed=seed_value)
-        for q in practice.questions[:3]:
-            services.answer(ctx, practice.attempt, q.position, q.options[0].key)
-        exam = services.start_exam(ctx, questions=50, seed=seed_value + 1)
-        for q in exam.questions[:6]:
-            services.answer(
-                ctx, exam.attempt, q.position, ",".join(o.key for o in q.options[: q.choose])
-            )
-        services.flag(ctx, exam.attempt, 2)
-        return Seeded(done.attempt, exam.attempt, practice.attempt)
-    finally:
-        ctx.close()
+    return Seeded(**json.loads(done.stdout))
 
 
 def free_port() -> int:

@@ -67,8 +67,7 @@ CLI_COMMANDS: list[list[str]] = [
 
 
 def _cli_env(src: Path, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EXAMPREP_")}
-    env["PYTHONPATH"] = str(src)
+    env = C.program_env(src)
     env["EXAMPREP_DATA_DIR"] = str(home / "data")
     env["EXAMPREP_CACHE_DIR"] = str(home / "cache")
     return env

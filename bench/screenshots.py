@@ -48,8 +48,8 @@ def main() -> None:
     opts.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        seeded = W.seed(work)
         env = W.environment(work, opts.baseline)
+        seeded = W.seed(env)
         with W.serve(env, work / "serve.log") as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=W.CHROMIUM, args=W.CHROMIUM_ARGS)
             for size, viewport in (("desktop", W.DESKTOP), ("phone", W.PHONE)):

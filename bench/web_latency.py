@@ -50,8 +50,8 @@ def start_times(src: Path, runs: int) -> list[float]:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
-            W.seed(work)
             env = W.environment(work, src)
+            W.seed(env)
             port = W.free_port()
             with (work / "serve.log").open("wb") as log:
                 t0 = time.perf_counter()
@@ -72,8 +72,8 @@ def answer_times(src: Path, questions: int) -> list[tuple[float, float]]:
     samples: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        W.seed(work)
         env = W.environment(work, src)
+        W.seed(env)
         with W.serve(env, work / "serve.log") as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=W.CHROMIUM, args=W.CHROMIUM_ARGS)
             tab = browser.new_context(viewport=W.DESKTOP).new_page()
