@@ -140,6 +140,16 @@ def test_a_panel_pack_requires_reads_and_a_decisive_fact(tmp_path: Path) -> None
     assert "revision 1 has no blind read by expert or test-wise reader" in found
 
 
+def test_a_retired_item_needs_no_reads_and_counts_in_no_figure(tmp_path: Path) -> None:
+    retired = "    retired: {date: 2026-12-06, reason: The key no longer holds.}\n"
+    root = panel_pack(tmp_path)
+    bank = root / "questions" / "q.yaml"
+    bank.write_text(bank.read_text().replace("  - id: q-one\n", "  - id: q-one\n" + retired))
+    assert check_pack(root, strict=True).problems == []  # no reads, no decisive fact needed
+    stats = pack_stats(load_pack(root))
+    assert stats["totals"]["questions"] == 0 and stats["totals"]["questions_retired"] == 1
+
+
 def test_recorded_reads_land_in_the_file_and_set_the_difficulty(tmp_path: Path) -> None:
     root = panel_pack(tmp_path)
     pack = load_pack(root)

@@ -180,3 +180,36 @@ def test_a_family_counts_once_in_readiness(tmp_path: Path) -> None:
     assert one.theta < two.theta and one.se > two.se  # half the evidence of two separate items
     alone = examprep.estimate_readiness(unrelated, [("q-001", True)])
     assert alone.theta < one.theta < two.theta
+
+
+RETIRE = f"- id: {BUMPED}\n  retired:\n    date: 2026-12-06\n    reason: The documentation now contradicts the key.\n"
+
+
+def test_a_retired_item_is_never_asked_again_but_past_attempts_still_show_it(
+    ctx: Context, settings: Settings, clock: Clock, tmp_path: Path
+) -> None:
+    views = (services.start_exam(ctx, questions=9, seed=seed) for seed in range(50))
+    exam = next(v for v in views if BUMPED in {q.id for q in v.questions})
+    for q in exam.questions:
+        services.answer(ctx, exam.attempt, q.position, key_letters(ctx, exam.attempt, q.position))
+    services.submit(ctx, exam.attempt)
+    before = services.readiness_report(ctx).now.responses
+
+    retired = pack_copy(tmp_path, "retired", {f"- id: {BUMPED}\n": RETIRE})
+    new = services.open_context(settings.model_copy(update={"pack_path": retired}), clock=clock)
+    try:
+        assert BUMPED not in {q.id for q in new.pack.questions}
+        assert new.pack.question(BUMPED).retired is not None  # still found for old attempts
+        # the finished exam still shows the item, scored as it was
+        shown = services.result(new, exam.attempt)
+        assert BUMPED in {q.id for q in shown.questions} and shown.correct == shown.total == 9
+        page = services.question_page(new, BUMPED)
+        assert page.retired is not None and "contradicts" in page.retired.reason
+        # new forms never include it; readiness no longer counts its answer
+        for seed in range(5):
+            fresh = services.start_practice(new, services.PracticeFilter(count=11), seed=seed)
+            assert BUMPED not in {q.id for q in fresh.questions}
+        assert services.readiness_report(new).now.responses == before - 1
+        assert services.pack_stats(retired)["totals"]["questions_retired"] == 1
+    finally:
+        new.close()

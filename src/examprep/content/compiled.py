@@ -22,7 +22,7 @@ from examprep import __version__
 from examprep.content.pack import Pack
 from examprep.content.problems import PackError, Problem
 
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes
 _CODE = Path(__file__).resolve().parent  # content/*.py: the code whose output is cached
 
 

@@ -147,6 +147,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
     bullet_section = {b.id: s.id for s in meta.sections for b in s.bullets}
     origins: dict[str, Origin] = {}
     questions: list[Question] = []
+    retired: list[Question] = []
     cards: list[Card] = []
     tables: list[Table] = []
     names: list[Product] = []
@@ -160,7 +161,8 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
             q = reader.validate(Question, value, doc, loc, name)
             if q is not None:
                 section = bullet_section.get(q.covers[0], "")
-                questions.append(q.model_copy(update={"section": section}))
+                kept = retired if q.retired else questions
+                kept.append(q.model_copy(update={"section": section}))
                 reader.register(origins, q.id, Origin(str(file), loc, doc))
 
     for file in reader.files(root / "cards", ".yaml"):
@@ -214,6 +216,7 @@ def read_pack(path: Path | str | None = None) -> tuple[Pack | None, list[Problem
         root=root,
         meta=meta,
         questions=tuple(questions),
+        retired=tuple(retired),
         cards=tuple(cards),
         notes=tuple(notes),
         tables=tuple(tables),

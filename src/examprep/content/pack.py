@@ -86,7 +86,8 @@ class Pack:
 
     root: Path
     meta: PackMeta
-    questions: tuple[Question, ...] = ()
+    questions: tuple[Question, ...] = ()  # the questions in use
+    retired: tuple[Question, ...] = ()  # no longer asked; kept for past attempts
     cards: tuple[Card, ...] = ()
     notes: tuple[Note, ...] = ()
     tables: tuple[Table, ...] = ()
@@ -124,10 +125,11 @@ class Pack:
 
     @cached_property
     def _questions_by_id(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
+        return {q.id: q for q in (*self.questions, *self.retired)}
 
     def question(self, item_id: str) -> Question:
-        """An authored question, or a generated drill (ids starting with "drill:")."""
+        """An authored question (retired ones too, for past attempts), or a generated drill
+        (ids starting with "drill:")."""
         if item_id.startswith("drill:"):
             for q in self.drills:
                 if q.id == item_id:

@@ -134,6 +134,13 @@ class Review(Model):
     notes: str | None = None
 
 
+class Retirement(Model):
+    """Why and when a question stopped being asked (its key or premise no longer holds)."""
+
+    date: dt.date
+    reason: Text
+
+
 Letter = Annotated[str, StringConstraints(pattern=r"^[A-F]$")]
 
 
@@ -173,6 +180,9 @@ class Question(Model):
     author: str | None = None
     reviewed: Review | None = None
     panel: list[PanelRead] = Field(default_factory=list)
+    # A retired question is never asked again and counts for nothing, but stays in the pack so
+    # that past attempts, results and exports that name it still show it (docs/authoring.md).
+    retired: Retirement | None = None
     # Filled in by the loader from the pack outline (not written in question files).
     section: str = Field(default="", exclude=True)
     generated: bool = Field(default=False, exclude=True)

@@ -149,6 +149,7 @@ def pack_stats(pack: Pack) -> dict[str, Any]:
         "notes": len(pack.notes),
         "cards": len(pack.cards),
         **_question_counts(questions),
+        "questions_retired": len(pack.retired),
         "tables": len(pack.tables),
         "drills": len(pack.drills),
         "tables_with_drills": len({q.id.split(":")[1] for q in pack.drills}),

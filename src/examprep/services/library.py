@@ -15,6 +15,7 @@ from examprep.services.context import Context
 
 if TYPE_CHECKING:
     from examprep.content.pack import Pack
+    from examprep.content.schema import Retirement
 
 RELATED_LIMIT = 8  # cards and questions listed per bullet beside a note
 
@@ -67,6 +68,7 @@ class QuestionPage:
     sources: list[str]
     verified: dt.date | None
     covers: list[BulletMaterial]
+    retired: Retirement | None = None  # shown from past attempts only
 
 
 @dataclass(frozen=True)
@@ -133,10 +135,14 @@ def card_page(ctx: Context, card_id: str) -> CardPage:
 
 
 def question_page(ctx: Context, question_id: str) -> QuestionPage:
-    """One authored question with its key and every option's explanation."""
+    """One authored question with its key and every option's explanation (a retired question
+    too: past results link to it)."""
     pack = ctx.pack
-    question = next((q for q in pack.questions if q.id == question_id), None)
-    if question is None:
+    try:
+        question = pack.question(question_id)
+    except KeyError:
+        question = None
+    if question is None or question.generated:
         raise NotFound(f"no question {question_id!r} in pack {pack.id!r}")
     options = [
         ExplainedChoice("ABCDEF"[i], o.text, o.correct, o.why)
@@ -150,6 +156,7 @@ def question_page(ctx: Context, question_id: str) -> QuestionPage:
         sources=list(question.sources),
         verified=question.verified,
         covers=materials(pack, question.covers, skip=question.id),
+        retired=question.retired,
     )
 
 
