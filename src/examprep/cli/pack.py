@@ -130,10 +130,12 @@ def link_notes(
 def _render_stats(data: dict[str, Any]) -> None:
     out = console()
     totals = data["totals"]
+    retired = f"; {totals['questions_retired']} retired" if totals["questions_retired"] else ""
     out.print(f"[bold]{data['pack']['id']}[/] — guide of {data['pack']['guide_date']}")
     out.print(
         f"{totals['questions']} questions ({totals['questions_reviewed']} reviewed, "
-        f"{totals['questions_multi']} multi-select, {totals['questions_genai']} generative AI), "
+        f"{totals['questions_multi']} multi-select, {totals['questions_genai']} generative AI"
+        f"{retired}), "
         f"{totals['notes']} notes, {totals['cards']} cards, {totals['tables']} tables, "
         f"{totals['advisor_leaves']} advisor leaves"
     )
