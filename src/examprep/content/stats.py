@@ -50,11 +50,7 @@ def panel_shares(questions: list[Question], role: str) -> tuple[float, float, in
             reached.append(sum(sorted(r.answer) == q.key_letters for r in reads) / len(reads))
             hesitant.append(sum(r.hesitant for r in reads) / len(reads))
     n = len(reached)
-    return (
-        (round(sum(reached) / n, 4) if n else 0.0),
-        (round(sum(hesitant) / n, 4) if n else 0.0),
-        n,
-    )
+    return _share(sum(reached), n), _share(sum(hesitant), n), n
 
 
 def _panel(questions: list[Question]) -> dict[str, Any]:
@@ -188,5 +184,5 @@ def _iso(pack: Pack) -> str | None:
     return pack.meta.guide_date.isoformat() if pack.meta.guide_date else None
 
 
-def _share(part: int, whole: int) -> float:
+def _share(part: float, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
